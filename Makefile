@@ -1,0 +1,70 @@
+# The two commands of the README are `make run` and `make test`; the rest are their parts.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app server
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+
+.PHONY: run serve test test-fast lint fmt typecheck bench client system-deps constraints clean
+
+## run: install, build the client, migrate, seed the demo once, serve on http://$(HOST):$(PORT)
+run: $(VENV)/.runtime client
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(PY) -m server.wsgi
+
+## test: install what is missing (PostgreSQL, Redis, Chromium as root), lint, run every test
+test: $(VENV)/.dev client
+	@tools/install-system-deps.sh --best-effort
+	$(MAKE) lint
+	$(VENV)/bin/pytest
+
+## test-fast: the tests without real browsers and server processes
+test-fast: $(VENV)/.dev
+	$(VENV)/bin/pytest -m "not browser and not slow"
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check server tests bench kiosk migrations
+	$(VENV)/bin/ruff format --check server tests bench kiosk migrations
+	$(VENV)/bin/mypy
+
+fmt: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations
+	$(VENV)/bin/ruff format server tests bench kiosk migrations
+
+## bench: every benchmark; writes bench/results/latest.json and latest.md
+bench: $(VENV)/.dev client
+	@tools/install-system-deps.sh --best-effort
+	$(PY) -m bench
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.runtime: $(VENV)/.created requirements.txt constraints.txt
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## client: install the web client's npm packages (from the lock file) and build it
+client:
+	@if [ -f client_web/package.json ]; then \
+		cd client_web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
+	fi
+
+system-deps:
+	tools/install-system-deps.sh
+
+constraints: $(VENV)/.dev
+	{ echo "# Every transitive version, pinned (pip freeze of requirements-dev.txt). Regenerate: make constraints"; \
+	  $(VENV)/bin/pip freeze | grep -v '^-e'; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) client_web/node_modules client_web/dist

@@ -1,0 +1,32 @@
+"""Flask-Login wiring: which user a session cookie belongs to."""
+
+from __future__ import annotations
+
+from flask import Flask, session
+
+from server.accounts.models import User
+from server.accounts.services import device_is_valid
+from server.errors import NotAuthenticated
+from server.extensions import db, login_manager
+
+
+def init_login(app: Flask) -> None:
+    # "basic": a changed address marks the session non-fresh but keeps it (tablets roam).
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(value: str) -> User | None:
+        user_id, _, version = value.partition(".")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or str(user.session_version) != version:
+            return None
+        device_id = session.get("device_id")
+        if device_id is not None and not device_is_valid(int(device_id)):
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> None:
+        raise NotAuthenticated("not_authenticated")

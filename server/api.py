@@ -1,0 +1,430 @@
+"""The JSON API's one way of declaring an operation, and the OpenAPI document built from it.
+
+Every route under /api is declared with `@operation(...)`, which records its
+operationId, input and output models for the OpenAPI 3.1 document, and on each call:
+requires a logged-in user (unless public), checks the CSRF header on state-changing
+methods, and validates the JSON body, form fields and query string into pydantic
+models passed to the view as `body=`, `form=` and `query=`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, get_args, get_origin
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, session
+from flask_login import current_user
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import models_json_schema
+
+from server.errors import BadRequest, Forbidden, Invalid, NotAuthenticated, UnsupportedMediaType
+from server.i18n import request_language
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+ERROR_SCHEMA = "Error"
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one route, and what the wrapper enforces."""
+
+    operation_id: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    form: type[BaseModel] | None = None
+    files: tuple[str, ...] = ()
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    produces: tuple[str, ...] = ()
+    public: bool = False
+    csrf: bool = True
+    description: str | None = None
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    *,
+    tag: str,
+    body: type[BaseModel] | None = None,
+    form: type[BaseModel] | None = None,
+    files: Iterable[str] = (),
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    produces: Iterable[str] = (),
+    public: bool = False,
+    csrf: bool = True,
+    description: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare an API operation (see the module docstring)."""
+    op = Operation(
+        operation_id=operation_id,
+        summary=summary,
+        tag=tag,
+        body=body,
+        form=form,
+        files=tuple(files),
+        query=query,
+        response=response,
+        status=status,
+        produces=tuple(produces),
+        public=public,
+        csrf=csrf,
+        description=description,
+    )
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(**path_args: Any) -> Any:
+            if not op.public and not current_user.is_authenticated:
+                raise NotAuthenticated("not_authenticated")
+            if op.csrf and request.method not in SAFE_METHODS:
+                check_csrf()
+            kwargs = dict(path_args)
+            if op.body is not None:
+                kwargs["body"] = parse_model(op.body, json_body())
+            if op.form is not None:
+                kwargs["form"] = parse_model(op.form, multidict_to_dict(op.form, request.form))
+            if op.query is not None:
+                kwargs["query"] = parse_model(op.query, multidict_to_dict(op.query, request.args))
+            return render(op, view(**kwargs))
+
+        wrapper.operation = op  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# --- Request side -----------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use."""
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+def check_csrf() -> None:
+    expected = session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        raise Forbidden("csrf_failed")
+
+
+def json_body() -> Any:
+    if not request.is_json:
+        raise UnsupportedMediaType("json_required")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("invalid_json")
+    return data
+
+
+def _is_list_field(model: type[BaseModel], name: str) -> bool:
+    field = model.model_fields.get(name)
+    if field is None:
+        return False
+    annotation = field.annotation
+    if get_origin(annotation) is list:
+        return True
+    return any(get_origin(arg) is list for arg in get_args(annotation))
+
+
+def multidict_to_dict(model: type[BaseModel], data: Any) -> dict[str, Any]:
+    return {key: data.getlist(key) if _is_list_field(model, key) else data.get(key) for key in data}
+
+
+_PYDANTIC_VI = {
+    "missing": "bắt buộc",
+    "string_too_short": "quá ngắn",
+    "string_too_long": "quá dài",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "string_type": "phải là chuỗi ký tự",
+    "literal_error": "không thuộc các giá trị cho phép",
+    "enum": "không thuộc các giá trị cho phép",
+    "greater_than_equal": "quá nhỏ",
+    "greater_than": "quá nhỏ",
+    "less_than_equal": "quá lớn",
+    "less_than": "quá lớn",
+    "extra_forbidden": "không được phép",
+    "too_long": "có quá nhiều phần tử",
+    "too_short": "có quá ít phần tử",
+    "model_type": "phải là một đối tượng",
+    "dict_type": "phải là một đối tượng",
+    "list_type": "phải là một danh sách",
+    "float_parsing": "phải là số",
+    "float_type": "phải là số",
+    "uuid_parsing": "phải là UUID",
+    "uuid_type": "phải là UUID",
+    "url_parsing": "không phải địa chỉ web hợp lệ",
+    "url_scheme": "phải bắt đầu bằng http:// hoặc https://",
+    "date_from_datetime_parsing": "phải là ngày (YYYY-MM-DD)",
+    "date_parsing": "phải là ngày (YYYY-MM-DD)",
+    "value_error": "không hợp lệ",
+}
+
+
+def validation_error(exc: ValidationError) -> Invalid:
+    """A 422 whose message names each field and what is wrong with it."""
+    lang = request_language()
+    fields: dict[str, str] = {}
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        if lang == "vi":
+            what = _PYDANTIC_VI.get(err["type"], err["msg"])
+            if err["type"] == "value_error" and err.get("ctx", {}).get("error"):
+                what = str(err["ctx"]["error"])
+        else:
+            what = err["msg"]
+        fields.setdefault(where, what)
+    details = "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return Invalid("validation_error", data={"fields": fields}, details=details)
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+# --- Response side ----------------------------------------------------------------
+
+
+def render(op: Operation, result: Any) -> Any:
+    if isinstance(result, Response):
+        return result
+    status = op.status
+    if isinstance(result, tuple):
+        result, status = result
+    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    if op.response is not None and current_app.testing:
+        # In tests every answer is checked against its declared schema.
+        op.response.model_validate(data)
+    response = jsonify(data)
+    response.status_code = status
+    return response
+
+
+# --- The OpenAPI document --------------------------------------------------------
+
+_CONVERTER_SCHEMA = {
+    "IntegerConverter": {"type": "integer", "minimum": 0},
+    "UnicodeConverter": {"type": "string"},
+    "UUIDConverter": {"type": "string", "format": "uuid"},
+}
+
+
+def api_rules(app: Flask) -> list[tuple[Any, Callable[..., Any]]]:
+    """Every URL rule under /api with its view function."""
+    return [
+        (rule, app.view_functions[rule.endpoint])
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    ]
+
+
+def undocumented_rules(app: Flask) -> list[str]:
+    """Rules under /api that were not declared with @operation (a test keeps this empty)."""
+    return [rule.rule for rule, view in api_rules(app) if not hasattr(view, "operation")]
+
+
+def _openapi_path(rule: Any) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for every declared operation."""
+    entries = [
+        (rule, view.operation) for rule, view in api_rules(app) if hasattr(view, "operation")
+    ]
+    models: list[tuple[type[BaseModel], Any]] = []
+    for _, op in entries:
+        for model in (op.body, op.form, op.query):
+            if model is not None:
+                models.append((model, "validation"))
+        if op.response is not None:
+            models.append((op.response, "serialization"))
+    models = list(dict.fromkeys(models))
+    refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+    schemas[ERROR_SCHEMA] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    }
+
+    paths: dict[str, dict[str, Any]] = {}
+    for rule, op in sorted(entries, key=lambda e: e[0].rule):
+        path = paths.setdefault(_openapi_path(rule), {})
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            path[method.lower()] = _operation_object(op, rule, method, refs, schemas)
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Council room API",
+            "version": "1",
+            "description": (
+                "REST API of the paperless council room. Log in with `login`; every later "
+                "state-changing request sends the `csrf_token` from the login answer in the "
+                'X-CSRF-Token header. Errors are `{"error": {"code", "message"}}`.'
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": app.config["SESSION_COOKIE_NAME"],
+                }
+            },
+        },
+    }
+
+
+def _query_parameters(model: type[BaseModel], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    required = set(schema.get("required", []))
+    params = []
+    for name, prop in schema.get("properties", {}).items():
+        params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    return params
+
+
+def _operation_object(
+    op: Operation,
+    rule: Any,
+    method: str,
+    refs: dict[Any, Any],
+    schemas: dict[str, Any],
+) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = []
+    for name in rule.arguments:
+        converter = type(rule._converters[name]).__name__
+        parameters.append(
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": _CONVERTER_SCHEMA.get(converter, {"type": "string"}),
+            }
+        )
+    if op.query is not None:
+        query_schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
+        parameters.extend(_query_parameters(op.query, query_schema))
+    if op.csrf and method not in SAFE_METHODS:
+        parameters.append(
+            {
+                "name": CSRF_HEADER,
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "The csrf_token returned by login and getCurrentUser.",
+            }
+        )
+
+    obj: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": parameters,
+    }
+    if op.description:
+        obj["description"] = op.description
+    if not op.public:
+        obj["security"] = [{"session": []}]
+    else:
+        obj["security"] = [{}]
+
+    if op.body is not None:
+        obj["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    elif op.form is not None:
+        form_schema = op.form.model_json_schema(ref_template="#/components/schemas/{model}")
+        form_schema.pop("title", None)
+        properties = dict(form_schema.get("properties", {}))
+        for name in op.files:
+            properties[name] = {"type": "string", "format": "binary"}
+        obj["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": properties,
+                        "required": form_schema.get("required", []),
+                    }
+                }
+            },
+        }
+
+    responses: dict[str, Any] = {}
+    if op.produces:
+        responses[str(op.status)] = {
+            "description": "OK",
+            "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in op.produces},
+        }
+    elif op.response is not None:
+        responses[str(op.status)] = {
+            "description": "OK",
+            "content": {"application/json": {"schema": refs[(op.response, "serialization")]}},
+        }
+    else:
+        responses[str(op.status)] = {"description": "OK"}
+    responses["4XX"] = {
+        "description": "The request cannot be served; the message says why.",
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
+        },
+    }
+    obj["responses"] = responses
+    return obj
+
+
+class OpenApiDocument(BaseModel):
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+
+
+@bp.get("/openapi.json")
+@operation(
+    "getOpenApi",
+    "The OpenAPI 3.1 description of this API",
+    tag="meta",
+    public=True,
+    response=OpenApiDocument,
+)
+def openapi_document() -> dict[str, Any]:
+    return build_openapi(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""The demo council seeded by `flask seed-demo`."""

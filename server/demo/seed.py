@@ -1,0 +1,178 @@
+"""The demo council, seeded once by `flask seed-demo`: accounts, members, a session, its agenda.
+
+Accounts (password "demo"): admin, secretary, chair, display, guest, delegate01..delegate50.
+Features add their part of the demo (documents, motions) through `on_seeded`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from server.accounts import services as accounts
+from server.accounts.models import Role, User
+from server.accounts.passwords import hash_password
+from server.demo import content
+from server.extensions import db
+from server.meetings import services as meetings
+from server.meetings.models import AgendaItem, Meeting
+
+DEMO_PASSWORD = "demo"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+STAFF = [
+    ("admin", "Quản trị hệ thống", [Role.ADMIN], "Trung tâm Chuyển đổi số tỉnh"),
+    (
+        "secretary",
+        "Nguyễn Thị Thu Hà",
+        [Role.SECRETARY],
+        "Chuyên viên Văn phòng Đoàn ĐBQH và HĐND tỉnh",
+    ),
+    ("chair", "Trần Quốc Khánh", [Role.CHAIR], "Chủ tọa kỳ họp"),
+    ("display", "Màn hình hội trường", [Role.DISPLAY], None),
+    ("guest", "Lê Minh Tuấn", [Role.GUEST], "Phóng viên Báo Đắk Lắk (khách mời)"),
+]
+
+
+@dataclass
+class DemoSession:
+    """What the seed made, handed to features that add to it."""
+
+    council_id: int
+    meeting: Meeting
+    items: list[AgendaItem]
+    secretary: User
+    chair: User
+    delegates: list[User] = field(default_factory=list)
+
+
+_extensions: list[Callable[[DemoSession], None]] = []
+
+
+def on_seeded(fn: Callable[[DemoSession], None]) -> Callable[[DemoSession], None]:
+    """Register a feature's addition to the demo (documents, motions ...)."""
+    _extensions.append(fn)
+    return fn
+
+
+def is_seeded() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).where(User.is_demo.is_(True))) != 0
+
+
+def member_names(rng: random.Random, count: int) -> list[str]:
+    """Plausible, distinct Vietnamese full names, with highland delegates among them."""
+    names: list[str] = []
+    highland = iter(content.HIGHLAND_NAMES)
+    while len(names) < count:
+        if len(names) % 6 == 5:
+            name = next(highland, None)
+            if name is not None:
+                names.append(name)
+                continue
+        female = rng.random() < 0.45
+        middle = rng.choice(content.MIDDLE_NAMES_FEMALE if female else content.MIDDLE_NAMES_MALE)
+        given = rng.choice(content.GIVEN_NAMES_FEMALE if female else content.GIVEN_NAMES_MALE)
+        name = f"{rng.choice(content.FAMILY_NAMES)} {middle} {given}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _session_start(now: datetime) -> datetime:
+    """08:00 Vietnam time a week from now, so documents published today are on time."""
+    day = (now.astimezone(VIETNAM) + timedelta(days=7)).date()
+    return datetime.combine(day, time(8, 0), tzinfo=VIETNAM)
+
+
+def seed_demo(now: datetime) -> DemoSession | None:
+    """Create the demo council once; None when it already exists."""
+    if is_seeded():
+        return None
+    rng = random.Random(2026)
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    def account(username: str, name: str, roles: list[Role], position: str | None) -> User:
+        user = accounts.create_user(username, name, roles, position=position, is_demo=True)
+        user.password_hash = password_hash
+        return user
+
+    staff = {u: account(u, n, r, p) for u, n, r, p in STAFF}
+    council = meetings.create_council(
+        content.COUNCIL_NAME, level="province", term=content.COUNCIL_TERM
+    )
+    for username in ("secretary", "chair", "display", "guest"):
+        meetings.add_membership(council.id, staff[username].id, is_member=False)
+
+    delegates = []
+    positions = iter(content.POSITIONS)
+    for number, name in enumerate(member_names(rng, content.MEMBER_COUNT), start=1):
+        user = account(
+            f"delegate{number:02d}",
+            name,
+            [Role.DELEGATE],
+            next(positions, "Đại biểu Hội đồng nhân dân tỉnh"),
+        )
+        meetings.add_membership(
+            council.id,
+            user.id,
+            is_member=True,
+            seat=number,
+            group_name=content.GROUPS[(number - 1) // 5],
+        )
+        delegates.append(user)
+
+    starts = _session_start(now)
+    meeting = meetings.create_meeting(
+        staff["secretary"],
+        council.id,
+        title=content.MEETING_TITLE,
+        starts_at=starts,
+        ends_at=starts + timedelta(days=1, hours=9),
+        location=content.MEETING_LOCATION,
+        status="scheduled",
+    )
+    items = []
+    slot = starts
+    for kind, title, presenter, children in content.AGENDA:
+        section = meetings.create_agenda_item(
+            staff["secretary"],
+            meeting.id,
+            title=title,
+            kind=kind,
+            presenter=presenter,
+            planned_at=slot,
+        )
+        items.append(section)
+        for child_kind, child_title, child_presenter in children:
+            items.append(
+                meetings.create_agenda_item(
+                    staff["secretary"],
+                    meeting.id,
+                    title=child_title,
+                    kind=child_kind,
+                    parent_id=section.id,
+                    presenter=child_presenter,
+                    planned_at=slot,
+                )
+            )
+            slot += timedelta(minutes=45)
+            if slot.astimezone(VIETNAM).hour >= 17:
+                next_day = slot.astimezone(VIETNAM).date() + timedelta(days=1)
+                slot = datetime.combine(next_day, time(8, 0), tzinfo=VIETNAM)
+
+    demo = DemoSession(
+        council_id=council.id,
+        meeting=meeting,
+        items=items,
+        secretary=staff["secretary"],
+        chair=staff["chair"],
+        delegates=delegates,
+    )
+    for extend in _extensions:
+        extend(demo)
+    return demo

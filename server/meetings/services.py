@@ -1,0 +1,726 @@
+"""Councils, sessions, the agenda, attendance and the speakers' queue.
+
+Each function takes the acting user, checks permission, changes state, records the
+meeting event (sent after the caller commits) and returns what it changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server.accounts.models import Role, User
+from server.audit import service as audit
+from server.db import utcnow
+from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.meetings import access
+from server.meetings.agenda import (
+    MAX_DEPTH,
+    AgendaError,
+    Node,
+    apply_order,
+    depth_of,
+    descendants,
+)
+from server.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    CouncilMembership,
+    Meeting,
+    SpeakerRequest,
+)
+from server.meetings.quorum import Quorum, quorum
+from server.meetings.serialize import agenda_json, attendance_entry_json, speaker_json
+from server.meetings.settings import CouncilSettings, council_settings
+from server.realtime.outbox import publish
+
+#: The hall code changes every this many seconds; the previous code stays valid too.
+HALL_CODE_PERIOD = 30
+
+PRESENT_STATES = ("present", "online")
+
+
+# --- Councils ------------------------------------------------------------------------
+
+
+def create_council(
+    name: str,
+    *,
+    level: str = "province",
+    term: str | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Council:
+    council = Council(
+        name=name,
+        level=level,
+        term=term,
+        settings=CouncilSettings.model_validate(settings or {}).model_dump(),
+    )
+    db.session.add(council)
+    db.session.flush()
+    return council
+
+
+def get_council(council_id: int) -> Council:
+    council = db.session.get(Council, council_id)
+    if council is None:
+        raise NotFound("council_not_found")
+    return council
+
+
+def settings_of(council: Council) -> CouncilSettings:
+    return council_settings(council.settings)
+
+
+def list_councils(actor: User) -> list[Council]:
+    ids = access.council_ids(actor)
+    query = sa.select(Council).order_by(Council.name)
+    if ids is not None:
+        query = query.where(Council.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def add_membership(
+    council_id: int,
+    user_id: int,
+    *,
+    is_member: bool,
+    seat: int | None = None,
+    group_name: str | None = None,
+) -> CouncilMembership:
+    """Attach a user to a council (as an elected member when `is_member`)."""
+    existing = db.session.scalar(
+        sa.select(CouncilMembership).where(
+            CouncilMembership.council_id == council_id, CouncilMembership.user_id == user_id
+        )
+    )
+    if existing is not None:
+        raise Conflict("member_exists")
+    row = CouncilMembership(
+        council_id=council_id,
+        user_id=user_id,
+        is_member=is_member,
+        seat=seat,
+        group_name=group_name,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def members(council_id: int) -> list[tuple[CouncilMembership, User]]:
+    """The council's active elected members, by seat then name."""
+    rows = db.session.execute(
+        sa.select(CouncilMembership, User)
+        .join(User, User.id == CouncilMembership.user_id)
+        .where(
+            CouncilMembership.council_id == council_id,
+            CouncilMembership.is_member.is_(True),
+            CouncilMembership.active.is_(True),
+        )
+        .order_by(CouncilMembership.seat, User.full_name)
+    ).all()
+    return [(m, u) for m, u in rows]
+
+
+def member_count(council_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(CouncilMembership)
+            .where(
+                CouncilMembership.council_id == council_id,
+                CouncilMembership.is_member.is_(True),
+                CouncilMembership.active.is_(True),
+            )
+        )
+        or 0
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------
+
+
+def list_meetings(actor: User) -> list[Meeting]:
+    """Meetings the actor may see, newest first."""
+    query = sa.select(Meeting).order_by(Meeting.starts_at.desc())
+    ids = access.council_ids(actor)
+    if ids is not None:
+        query = query.where(Meeting.council_id.in_(ids))
+        staff_councils = [c for c in ids if access.is_staff_of(actor, c)]
+        query = query.where(
+            sa.or_(Meeting.status != "draft", Meeting.council_id.in_(staff_councils))
+        )
+    return list(db.session.scalars(query))
+
+
+def create_meeting(
+    actor: User,
+    council_id: int,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str | None = None,
+    status: str = "draft",
+) -> Meeting:
+    get_council(council_id)
+    if not access.is_staff_of(actor, council_id, frozenset({Role.SECRETARY})):
+        raise Forbidden("forbidden")
+    if ends_at <= starts_at:
+        raise Invalid("meeting_dates")
+    meeting = Meeting(
+        council_id=council_id,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        status=status,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(
+        "meeting.created",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"meeting:{meeting.id}",
+        data={"title": meeting.title},
+    )
+    return meeting
+
+
+def update_meeting(actor: User, meeting_id: int, **changes: Any) -> Meeting:
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_secretariat(actor, meeting)
+    for field in ("title", "location", "starts_at", "ends_at", "status"):
+        if changes.get(field) is not None:
+            setattr(meeting, field, changes[field])
+    if meeting.ends_at <= meeting.starts_at:
+        raise Invalid("meeting_dates")
+    meeting.updated_at = utcnow()
+    publish(meeting.id, "meeting.updated", {"meeting": meeting_summary(meeting)})
+    return meeting
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "council_id": meeting.council_id,
+        "council_name": meeting.council.name,
+        "title": meeting.title,
+        "location": meeting.location,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "status": meeting.status,
+    }
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+
+
+# --- Agenda --------------------------------------------------------------------------
+
+
+def agenda_items(meeting_id: int) -> list[AgendaItem]:
+    return list(
+        db.session.scalars(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+    )
+
+
+def agenda(meeting: Meeting) -> list[dict[str, Any]]:
+    """The agenda in reading order, numbered, with the current item marked."""
+    return agenda_json(agenda_items(meeting.id), meeting.current_agenda_item_id)
+
+
+def _nodes(items: list[AgendaItem]) -> list[Node]:
+    return [Node(i.id, i.parent_id, i.position) for i in items]
+
+
+def get_agenda_item(actor: User, item_id: int) -> tuple[AgendaItem, Meeting]:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("agenda_item_not_found")
+    meeting = access.get_meeting_for(actor, item.meeting_id)
+    return item, meeting
+
+
+def _publish_agenda(meeting: Meeting) -> None:
+    publish(meeting.id, "agenda.updated", {"agenda": agenda(meeting)})
+
+
+def create_agenda_item(
+    actor: User,
+    meeting_id: int,
+    *,
+    title: str,
+    kind: str = "other",
+    parent_id: int | None = None,
+    presenter: str | None = None,
+    description: str | None = None,
+    planned_at: datetime | None = None,
+) -> AgendaItem:
+    """Add an item at the end of its section (or of the agenda)."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_secretariat(actor, meeting)
+    _require_open(meeting)
+    items = agenda_items(meeting.id)
+    if parent_id is not None:
+        if parent_id not in {i.id for i in items}:
+            raise Invalid("agenda_order_unknown_parent")
+        if depth_of(_nodes(items), parent_id) > MAX_DEPTH:
+            raise Invalid("agenda_too_deep")
+    siblings = [i.position for i in items if i.parent_id == parent_id]
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        parent_id=parent_id,
+        position=max(siblings, default=-1) + 1,
+        title=title.strip(),
+        kind=kind,
+        presenter=presenter,
+        description=description,
+        planned_at=planned_at,
+    )
+    db.session.add(item)
+    db.session.flush()
+    _publish_agenda(meeting)
+    return item
+
+
+def update_agenda_item(actor: User, item_id: int, **changes: Any) -> AgendaItem:
+    item, meeting = get_agenda_item(actor, item_id)
+    access.require_secretariat(actor, meeting)
+    _require_open(meeting)
+    for field in ("title", "kind", "presenter", "description", "planned_at"):
+        if field in changes:
+            setattr(item, field, changes[field])
+    db.session.flush()
+    _publish_agenda(meeting)
+    return item
+
+
+def delete_agenda_item(actor: User, item_id: int) -> Meeting:
+    """Remove an item and everything below it."""
+    item, meeting = get_agenda_item(actor, item_id)
+    access.require_secretariat(actor, meeting)
+    _require_open(meeting)
+    items = agenda_items(meeting.id)
+    doomed = {item.id} | descendants(_nodes(items), item.id)
+    if meeting.current_agenda_item_id in doomed:
+        meeting.current_agenda_item_id = None
+    db.session.execute(sa.delete(AgendaItem).where(AgendaItem.id.in_(doomed)))
+    db.session.expire_all()
+    _publish_agenda(meeting)
+    return meeting
+
+
+def reorder_agenda(actor: User, meeting_id: int, order: list[tuple[int, int | None]]) -> Meeting:
+    """Apply a complete new order [(item id, parent id), ...] from the console."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_secretariat(actor, meeting)
+    _require_open(meeting)
+    items = agenda_items(meeting.id)
+    try:
+        placement = apply_order(_nodes(items), order)
+    except AgendaError as exc:
+        raise Invalid(exc.code) from None
+    for item in items:
+        item.parent_id, item.position = placement[item.id]
+    db.session.flush()
+    _publish_agenda(meeting)
+    return meeting
+
+
+def set_current_item(actor: User, meeting_id: int, item_id: int | None) -> Meeting:
+    """The chair moves the session to an item (or to none, between items)."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    _require_open(meeting)
+    if item_id is not None:
+        item = db.session.get(AgendaItem, item_id)
+        if item is None:
+            raise NotFound("agenda_item_not_found")
+        if item.meeting_id != meeting.id:
+            raise Invalid("agenda_item_other_meeting")
+    meeting.current_agenda_item_id = item_id
+    if meeting.status == "scheduled" and item_id is not None:
+        meeting.status = "in_progress"
+    meeting.follow_document_id = None
+    meeting.follow_page = None
+    audit.record(
+        "agenda.current",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"agenda_item:{item_id}" if item_id else None,
+    )
+    publish(
+        meeting.id,
+        "agenda.current",
+        {
+            "agenda_item_id": item_id,
+            "status": meeting.status,
+            "follow": None,
+        },
+    )
+    return meeting
+
+
+def set_item_done(actor: User, item_id: int, done: bool) -> AgendaItem:
+    item, meeting = get_agenda_item(actor, item_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    _require_open(meeting)
+    item.status = "done" if done else "pending"
+    db.session.flush()
+    _publish_agenda(meeting)
+    return item
+
+
+def set_follow(actor: User, meeting: Meeting, document_id: int | None, page: int | None) -> Meeting:
+    """Ask every tablet to open a document at a page ("follow the chair"), or stop asking.
+
+    The caller has checked that the document belongs to the meeting and is published.
+    """
+    access.require_chair_or_secretariat(actor, meeting)
+    _require_open(meeting)
+    meeting.follow_document_id = document_id
+    meeting.follow_page = page if document_id is not None else None
+    publish(meeting.id, "follow.updated", {"follow": follow_json(meeting)})
+    return meeting
+
+
+def follow_json(meeting: Meeting) -> dict[str, Any] | None:
+    if meeting.follow_document_id is None:
+        return None
+    return {"document_id": meeting.follow_document_id, "page": meeting.follow_page or 1}
+
+
+# --- Attendance ----------------------------------------------------------------------
+
+
+def hall_code(meeting_id: int, at: float | None = None) -> tuple[str, int]:
+    """The code the hall display shows now, and seconds until it changes."""
+    now = time.time() if at is None else at
+    window = int(now // HALL_CODE_PERIOD)
+    remaining = HALL_CODE_PERIOD - int(now % HALL_CODE_PERIOD)
+    return _code_for(meeting_id, window), remaining
+
+
+def _code_for(meeting_id: int, window: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"hall:{meeting_id}:{window}".encode(), hashlib.sha256).hexdigest()
+    return digest[:10]
+
+
+def hall_code_is_valid(meeting_id: int, code: str, at: float | None = None) -> bool:
+    """True for the current code and the one before it (a scan may take a few seconds)."""
+    now = time.time() if at is None else at
+    window = int(now // HALL_CODE_PERIOD)
+    return any(hmac.compare_digest(_code_for(meeting_id, w), code) for w in (window, window - 1))
+
+
+def attendance_rows(meeting_id: int) -> dict[int, Attendance]:
+    rows = db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == meeting_id))
+    return {row.user_id: row for row in rows}
+
+
+def quorum_of(meeting: Meeting, rows: dict[int, Attendance] | None = None) -> Quorum:
+    settings = settings_of(meeting.council)
+    rows = attendance_rows(meeting.id) if rows is None else rows
+    member_ids = {m.user_id for m, _ in members(meeting.council_id)}
+    counted = ("present", "online") if settings.online_attendance else ("present",)
+    present = sum(1 for uid, r in rows.items() if uid in member_ids and r.state in counted)
+    return quorum(len(member_ids), present, settings.quorum_numerator, settings.quorum_denominator)
+
+
+def attendance(meeting: Meeting) -> dict[str, Any]:
+    """Counts, quorum and every member's state."""
+    rows = attendance_rows(meeting.id)
+    entries = [attendance_entry_json(m, u, rows.get(u.id)) for m, u in members(meeting.council_id)]
+    return {**attendance_counts(meeting, rows, entries), "entries": entries}
+
+
+def attendance_counts(
+    meeting: Meeting, rows: dict[int, Attendance], entries: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    if entries is None:
+        entries = [
+            attendance_entry_json(m, u, rows.get(u.id)) for m, u in members(meeting.council_id)
+        ]
+    counts = {s: 0 for s in ("present", "online", "excused", "absent", "not_checked_in")}
+    for entry in entries:
+        counts[entry["state"]] += 1
+    q = quorum_of(meeting, rows)
+    return {
+        "members": q.members,
+        "present": q.present,
+        "counts": counts,
+        "quorum": {"required": q.required, "reached": q.reached},
+    }
+
+
+def check_in(
+    actor: User,
+    meeting_id: int,
+    *,
+    user_id: int | None = None,
+    state: str = "present",
+    reason: str | None = None,
+    code: str | None = None,
+) -> Attendance:
+    """Record a member's attendance: by the member, or by the secretariat for them."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    _require_open(meeting)
+    settings = settings_of(meeting.council)
+    target_id = user_id if user_id is not None else actor.id
+    on_behalf = target_id != actor.id
+    if on_behalf:
+        access.require_secretariat(actor, meeting)
+        target = db.session.get(User, target_id)
+        if target is None or access.member_of(target, meeting.council_id) is None:
+            raise Invalid("not_a_member_user")
+        method = "secretariat"
+    else:
+        access.require_member(actor, meeting)
+        if state == "absent":
+            raise Forbidden("forbidden")
+        method = "self"
+        if state == "present" and code is not None:
+            if not hall_code_is_valid(meeting.id, code):
+                raise Invalid("hall_code_invalid")
+            method = "qr"
+        elif state == "present" and settings.checkin_requires_hall_code:
+            raise Invalid("hall_code_required")
+    if state == "online" and not settings.online_attendance:
+        raise Invalid("online_not_allowed")
+    if state == "excused" and not (reason and reason.strip()):
+        raise Invalid("reason_required")
+
+    row = db.session.get(Attendance, (meeting.id, target_id))
+    now = utcnow()
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, user_id=target_id, state=state, method=method)
+        db.session.add(row)
+    row.state = state
+    row.method = method
+    row.reason = reason.strip() if reason else None
+    row.recorded_by_id = actor.id
+    row.updated_at = now
+    if state in PRESENT_STATES:
+        row.checked_in_at = row.checked_in_at or now
+    db.session.flush()
+    _publish_attendance(meeting, target_id)
+    return row
+
+
+def check_out(actor: User, meeting_id: int, *, user_id: int | None = None) -> Attendance:
+    """A member leaves the sitting: recorded as absent from now on."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    _require_open(meeting)
+    target_id = user_id if user_id is not None else actor.id
+    if target_id != actor.id:
+        access.require_secretariat(actor, meeting)
+    else:
+        access.require_member(actor, meeting)
+    row = db.session.get(Attendance, (meeting.id, target_id))
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, user_id=target_id, state="absent", method="self")
+        db.session.add(row)
+    row.state = "absent"
+    row.method = "self" if target_id == actor.id else "secretariat"
+    row.recorded_by_id = actor.id
+    row.updated_at = utcnow()
+    db.session.flush()
+    _publish_attendance(meeting, target_id)
+    return row
+
+
+def _publish_attendance(meeting: Meeting, user_id: int) -> None:
+    rows = attendance_rows(meeting.id)
+    entries = [attendance_entry_json(m, u, rows.get(u.id)) for m, u in members(meeting.council_id)]
+    changed = next((e for e in entries if e["user_id"] == user_id), None)
+    publish(
+        meeting.id,
+        "attendance.updated",
+        {
+            **attendance_counts(meeting, rows, entries),
+            "entry": changed,
+        },
+    )
+
+
+# --- Speakers ------------------------------------------------------------------------
+
+
+def speakers(meeting: Meeting, agenda_item_id: int | None = None) -> list[dict[str, Any]]:
+    """The queue of the given item (default: the current one): speaking, waiting, done."""
+    item_id = agenda_item_id or meeting.current_agenda_item_id
+    if item_id is None:
+        return []
+    rows = db.session.execute(
+        sa.select(SpeakerRequest, User)
+        .join(User, User.id == SpeakerRequest.user_id)
+        .where(
+            SpeakerRequest.meeting_id == meeting.id,
+            SpeakerRequest.agenda_item_id == item_id,
+            SpeakerRequest.status != "withdrawn",
+        )
+    ).all()
+    order = {"speaking": 0, "waiting": 1, "done": 2}
+    rows = sorted(
+        rows,
+        key=lambda r: (
+            order[r[0].status],
+            r[0].position if r[0].status == "waiting" else 0,
+            r[0].started_at or r[0].requested_at,
+        ),
+    )
+    return [speaker_json(s, u) for s, u in rows]
+
+
+def _publish_speakers(meeting: Meeting, agenda_item_id: int) -> None:
+    publish(
+        meeting.id,
+        "speakers.updated",
+        {
+            "agenda_item_id": agenda_item_id,
+            "speakers": speakers(meeting, agenda_item_id),
+        },
+    )
+
+
+def request_to_speak(
+    actor: User,
+    meeting_id: int,
+    *,
+    kind: str = "debate",
+    addressee: str | None = None,
+) -> SpeakerRequest:
+    """A member asks to speak on the current item."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    _require_open(meeting)
+    access.require_member(actor, meeting)
+    item_id = meeting.current_agenda_item_id
+    if item_id is None:
+        raise Conflict("no_current_item")
+    if kind == "question" and not (addressee and addressee.strip()):
+        raise Invalid("addressee_required")
+    existing = db.session.scalar(
+        sa.select(SpeakerRequest).where(
+            SpeakerRequest.agenda_item_id == item_id,
+            SpeakerRequest.user_id == actor.id,
+            SpeakerRequest.status.in_(("waiting", "speaking")),
+        )
+    )
+    if existing is not None:
+        raise Conflict("already_requested")
+    last = db.session.scalar(
+        sa.select(sa.func.max(SpeakerRequest.position)).where(
+            SpeakerRequest.agenda_item_id == item_id
+        )
+    )
+    row = SpeakerRequest(
+        meeting_id=meeting.id,
+        agenda_item_id=item_id,
+        user_id=actor.id,
+        kind=kind,
+        addressee=addressee.strip() if addressee else None,
+        position=(last if last is not None else -1) + 1,
+    )
+    db.session.add(row)
+    db.session.flush()
+    _publish_speakers(meeting, item_id)
+    return row
+
+
+def _speaker(actor: User, speaker_id: int) -> tuple[SpeakerRequest, Meeting]:
+    row = db.session.get(SpeakerRequest, speaker_id)
+    if row is None:
+        raise NotFound("speaker_not_found")
+    meeting = access.get_meeting_for(actor, row.meeting_id)
+    _require_open(meeting)
+    return row, meeting
+
+
+def withdraw_request(actor: User, speaker_id: int) -> SpeakerRequest:
+    row, meeting = _speaker(actor, speaker_id)
+    if row.user_id != actor.id:
+        access.require_chair_or_secretariat(actor, meeting)
+    if row.status != "waiting":
+        raise Conflict("speaker_state", status=row.status)
+    row.status = "withdrawn"
+    db.session.flush()
+    _publish_speakers(meeting, row.agenda_item_id)
+    return row
+
+
+def _end(row: SpeakerRequest, now: datetime) -> None:
+    row.status = "done"
+    row.ended_at = now
+    if row.started_at is not None:
+        row.spoken_seconds = max(0, int((now - row.started_at).total_seconds()))
+
+
+def give_floor(actor: User, speaker_id: int) -> SpeakerRequest:
+    """The chair gives the floor; whoever was speaking on the item is ended first."""
+    row, meeting = _speaker(actor, speaker_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    if row.status != "waiting":
+        raise Conflict("speaker_state", status=row.status)
+    now = utcnow()
+    speaking = db.session.scalars(
+        sa.select(SpeakerRequest).where(
+            SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "speaking"
+        )
+    )
+    for other in speaking:
+        _end(other, now)
+    row.status = "speaking"
+    row.started_at = now
+    db.session.flush()
+    _publish_speakers(meeting, row.agenda_item_id)
+    return row
+
+
+def end_floor(actor: User, speaker_id: int) -> SpeakerRequest:
+    row, meeting = _speaker(actor, speaker_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    if row.status != "speaking":
+        raise Conflict("speaker_state", status=row.status)
+    _end(row, utcnow())
+    db.session.flush()
+    _publish_speakers(meeting, row.agenda_item_id)
+    return row
+
+
+def reorder_speakers(actor: User, meeting_id: int, speaker_ids: list[int]) -> Meeting:
+    """The chair puts the waiting speakers of the current item in a new order."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    _require_open(meeting)
+    item_id = meeting.current_agenda_item_id
+    if item_id is None:
+        raise Conflict("no_current_item")
+    waiting = {
+        r.id: r
+        for r in db.session.scalars(
+            sa.select(SpeakerRequest).where(
+                SpeakerRequest.agenda_item_id == item_id, SpeakerRequest.status == "waiting"
+            )
+        )
+    }
+    if sorted(speaker_ids) != sorted(waiting) or len(set(speaker_ids)) != len(speaker_ids):
+        raise Invalid("speaker_order_incomplete")
+    for position, sid in enumerate(speaker_ids):
+        waiting[sid].position = position
+    db.session.flush()
+    _publish_speakers(meeting, item_id)
+    return meeting

@@ -1,0 +1,7 @@
+"""Realtime: Socket.IO handlers, rooms, the event stream (seq) and replay."""
+
+from flask import Blueprint
+
+bp = Blueprint("realtime", __name__, url_prefix="/api")
+
+from server.realtime import events, messages, routes, sections  # noqa: E402, F401

@@ -1,0 +1,78 @@
+"""Factories for records the demo council does not have (another council, extra users)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from server.accounts import services as accounts
+from server.accounts.models import Role
+from server.db import utcnow
+from server.extensions import db
+from server.meetings import services as meetings
+from server.meetings.models import Meeting
+
+PASSWORD = "a-long-test-password"
+
+
+def make_user(app: Flask, username: str, roles: list[Role | str], **kwargs: Any) -> int:
+    with app.app_context():
+        user = accounts.create_user(
+            username, kwargs.pop("full_name", username.title()), roles, password=PASSWORD, **kwargs
+        )
+        db.session.commit()
+        return int(user.id)
+
+
+def make_council(
+    app: Flask,
+    name: str = "Hội đồng nhân dân xã Ea Tu",
+    *,
+    members: int = 3,
+    prefix: str = "other",
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A council with `members` delegates (usernames prefix01...), a secretary and a meeting."""
+    with app.app_context():
+        council = meetings.create_council(name, level="commune", settings=settings)
+        secretary = accounts.create_user(
+            f"{prefix}-secretary", "Thư ký", [Role.SECRETARY], password=PASSWORD
+        )
+        meetings.add_membership(council.id, secretary.id, is_member=False)
+        delegates = []
+        for n in range(1, members + 1):
+            user = accounts.create_user(
+                f"{prefix}{n:02d}", f"Đại biểu {n}", [Role.DELEGATE], password=PASSWORD
+            )
+            meetings.add_membership(council.id, user.id, is_member=True, seat=n)
+            delegates.append(user.id)
+        start = utcnow() + timedelta(days=3)
+        meeting = meetings.create_meeting(
+            secretary,
+            council.id,
+            title="Kỳ họp chuyên đề",
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            status="scheduled",
+        )
+        item = meetings.create_agenda_item(
+            secretary, meeting.id, title="Nội dung 1", kind="resolution"
+        )
+        db.session.commit()
+        return {
+            "council_id": council.id,
+            "meeting_id": meeting.id,
+            "item_id": item.id,
+            "secretary": secretary.username,
+            "delegates": delegates,
+        }
+
+
+def meeting_of(app: Flask, meeting_id: int) -> Meeting:
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting is not None
+        db.session.expunge(meeting)
+        return meeting

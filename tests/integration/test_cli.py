@@ -1,0 +1,126 @@
+"""Flask CLI commands: seed-demo, users, audit verify; the production start-up checks."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from server import create_app
+from server.accounts.models import User
+from server.audit import service as audit
+from server.config import DEFAULT_SECRET_KEY
+from server.extensions import db
+from server.startup import check_deployment
+from tests.conftest import app_config
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_seed_demo_is_idempotent(app):
+    users = count(app, User)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0
+    assert "already present" in result.output
+    assert count(app, User) == users == 55
+
+
+def test_demo_names_are_vietnamese_and_distinct(app):
+    with app.app_context():
+        names = [
+            u.full_name
+            for u in db.session.scalars(sa.select(User).where(User.username.like("delegate%")))
+        ]
+    assert len(names) == len(set(names)) == 50
+    assert any("ư" in n or "ơ" in n or "Đ" in n or "ă" in n for n in names)
+
+
+def test_users_create_and_set_password(app, api):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "thuky2",
+            "--full-name",
+            "Phạm Thị Lan",
+            "--role",
+            "secretary",
+            "--role",
+            "guest",
+            "--password",
+            "mật-khẩu-dài-1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    login = api.login("thuky2", "mật-khẩu-dài-1")
+    assert login.status_code == 200
+    assert login.json["user"]["roles"] == ["guest", "secretary"]
+
+    result = runner.invoke(args=["users", "set-password", "thuky2", "--password", "khác-hẳn-2"])
+    assert result.exit_code == 0
+    assert api.login("thuky2", "khác-hẳn-2").status_code == 200
+
+    dup = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "thuky2",
+            "--full-name",
+            "X",
+            "--role",
+            "guest",
+            "--password",
+            "whatever-long",
+        ]
+    )
+    assert dup.exit_code != 0
+    assert "already taken" in dup.output
+
+
+def test_audit_verify_finds_the_first_forged_entry(app, database_url):
+    with app.app_context():
+        for n in range(5):
+            audit.record("test.action", actor_id=None, data={"n": n})
+        db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert "intact: 6 entries" in result.output
+
+    # Someone with database access edits entry 3 around the append-only guard.
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.session.execute(sa.text("DROP TRIGGER audit_entries_no_update"))
+        else:
+            db.session.execute(
+                sa.text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only")
+            )
+        db.session.execute(
+            sa.text("UPDATE audit_entries SET data = :d WHERE id = 4"), {"d": '{"n": 99}'}
+        )
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0
+    assert "broken at entry 4" in result.output
+
+
+def test_production_refuses_default_secret(tmp_path):
+    config = app_config(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        tmp_path,
+        DEPLOYMENT="production",
+        SECRET_KEY=DEFAULT_SECRET_KEY,
+    )
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+def test_production_refuses_demo_accounts(app, database_url, tmp_path):
+    app.config["DEPLOYMENT"] = "production"
+    with pytest.raises(SystemExit, match="demo accounts"):
+        check_deployment(app)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0

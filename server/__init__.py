@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,6 +92,9 @@ def _configure_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options: dict[str, Any] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if uri.startswith("sqlite"):
+        database = sa.engine.make_url(uri).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         options.setdefault("connect_args", {"timeout": 30})
         if app.config["ASYNC_MODE"] != "threading":
             # One connection, shared in turn: greenlets wait for it cooperatively instead of

@@ -90,7 +90,6 @@ HIGHLAND_NAMES = [
 ]
 
 POSITIONS = [
-    "Chủ tịch Hội đồng nhân dân tỉnh",
     "Phó Chủ tịch Hội đồng nhân dân tỉnh",
     "Chủ tịch Ủy ban nhân dân tỉnh",
     "Trưởng Ban Kinh tế - Ngân sách",

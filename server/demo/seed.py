@@ -33,7 +33,7 @@ STAFF = [
         [Role.SECRETARY],
         "Chuyên viên Văn phòng Đoàn ĐBQH và HĐND tỉnh",
     ),
-    ("chair", "Trần Quốc Khánh", [Role.CHAIR], "Chủ tọa kỳ họp"),
+    ("chair", "Trần Quốc Khánh", [Role.CHAIR], "Chủ tịch HĐND tỉnh, chủ tọa kỳ họp"),
     ("display", "Màn hình hội trường", [Role.DISPLAY], None),
     ("guest", "Lê Minh Tuấn", [Role.GUEST], "Phóng viên Báo Đắk Lắk (khách mời)"),
 ]

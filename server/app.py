@@ -1,0 +1,157 @@
+"""create_app(): the Flask + Socket.IO application factory."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy import event
+from sqlalchemy.pool import QueuePool
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server import config as settings
+from server.extensions import db, login_manager, migrate, socketio
+
+log = logging.getLogger(__name__)
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """JSON with ISO 8601 dates (Flask's default writes RFC 822 dates)."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, datetime | date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. `config` overrides settings read from the environment.
+
+    `ASYNC_MODE` ("threading" unless the entry point says otherwise) is passed to
+    Flask-SocketIO; only server/wsgi.py imports gevent or eventlet.
+    """
+    app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR), static_folder=None)
+    app.config.update(settings.defaults())
+    app.config.update(settings.from_environment())
+    app.config.setdefault("ASYNC_MODE", "threading")
+    if config:
+        app.config.update(config)
+    app.json = IsoJSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    _check_production_settings(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _configure_database(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"))
+    _install_sqlite_pragmas(app)
+
+    from server.accounts.loader import init_login
+
+    login_manager.init_app(app)
+    init_login(app)
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        # Flask-SocketIO's channel; python-socketio's managers default to "socketio".
+        channel="flask-socketio",
+        # Same origin only (the default); stated to make it visible.
+        cors_allowed_origins=None,
+        max_http_buffer_size=1_000_000,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+
+    _register_features(app)
+    return app
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.config["DEPLOYMENT"] == "production" and (
+        app.config["SECRET_KEY"] == settings.DEFAULT_SECRET_KEY
+        or len(app.config["SECRET_KEY"]) < 32
+    ):
+        raise RuntimeError(
+            "Refusing to start in production with the default or a short SECRET_KEY: "
+            "set SECRET_KEY to a random value of at least 32 characters."
+        )
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options: dict[str, Any] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if uri.startswith("sqlite"):
+        database = sa.engine.make_url(uri).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        options.setdefault("connect_args", {"timeout": 30})
+        if app.config["ASYNC_MODE"] != "threading":
+            # One connection, shared in turn: greenlets wait for it cooperatively instead of
+            # blocking the whole process inside SQLite's busy handler.
+            options.update(poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        if uri.startswith("postgresql://"):
+            uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+            app.config["SQLALCHEMY_DATABASE_URI"] = uri
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 20)
+        options.setdefault("pool_timeout", 10)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _install_sqlite_pragmas(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Transactions are begun explicitly below; the driver must not begin its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: a committed ballot survives a power cut, not only a killed process.
+        cursor.execute("PRAGMA synchronous=FULL")
+        # Deleted content (a secret ballot's link to its voter) is overwritten on disk.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # Take the write lock up front: two deferred transactions that both write would
+        # otherwise fail with "database is locked" instead of waiting their turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _register_features(app: Flask) -> None:
+    from server import api, web
+    from server.accounts import bp as accounts_bp
+    from server.accounts.cli import users_cli
+    from server.audit.cli import audit_cli
+    from server.demo.cli import seed_demo_command
+    from server.meetings import bp as meetings_bp
+    from server.realtime import bp as realtime_bp
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(realtime_bp)
+    web.init_app(app)
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Everything that touches PyMuPDF, and nothing else does. Pure: no Flask, no database."""

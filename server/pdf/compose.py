@@ -1,0 +1,99 @@
+"""Writing new PDFs in Vietnamese: demo documents, result sheets, summaries.
+
+HTML laid out by PyMuPDF's Story in Noto Sans (from pymupdf-fonts, full Vietnamese
+coverage in four styles), A4 pages, and a footer with the page number. Pure: no Flask,
+no database. Callers escape any user text they put into the HTML (html.escape).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pymupdf
+
+A4 = pymupdf.paper_rect("a4")
+MARGIN_X = 56.0  # about 2 cm
+MARGIN_TOP = 50.0
+MARGIN_BOTTOM = 60.0
+
+FONT_FAMILY = "notosans"
+
+BASE_CSS = """
+* { font-family: notosans; }
+body { font-size: 11pt; line-height: 1.35; color: #111; }
+h1 { font-size: 15pt; text-align: center; margin: 6pt 0 2pt 0; }
+h2 { font-size: 12.5pt; margin: 10pt 0 4pt 0; }
+h3 { font-size: 11.5pt; margin: 8pt 0 3pt 0; }
+p { margin: 0 0 5pt 0; text-align: justify; }
+.center { text-align: center; }
+.right { text-align: right; }
+.muted { color: #555; }
+.small { font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt 0; }
+th, td { border: 0.6pt solid #444; padding: 3pt 4pt; font-size: 10pt; }
+th { background-color: #eee; }
+td.num, th.num { text-align: right; }
+"""
+
+
+@dataclass(frozen=True)
+class PageFooter:
+    """Text at the bottom of each page; {page} and {pages} are filled in."""
+
+    text: str = "Trang {page}/{pages}"
+
+
+def _archive_and_css() -> tuple[pymupdf.Archive, str]:
+    archive = pymupdf.Archive()
+    css = pymupdf.css_for_pymupdf_font("notos", CSS=None, archive=archive, name=FONT_FAMILY)
+    return archive, css
+
+
+def html_to_pdf(
+    body_html: str,
+    *,
+    title: str,
+    author: str = "",
+    css: str = "",
+    footer: PageFooter | None = None,
+) -> bytes:
+    """An A4 PDF of `body_html` (trusted markup with escaped user text)."""
+    archive, font_css = _archive_and_css()
+    story = pymupdf.Story(html=body_html, user_css=font_css + BASE_CSS + css, archive=archive)
+    content = pymupdf.Rect(MARGIN_X, MARGIN_TOP, A4.width - MARGIN_X, A4.height - MARGIN_BOTTOM)
+    buffer = io.BytesIO()
+    writer = pymupdf.DocumentWriter(buffer)
+    more = True
+    while more:
+        device = writer.begin_page(A4)
+        more, _ = story.place(content)
+        story.draw(device)
+        writer.end_page()
+    writer.close()
+
+    doc = pymupdf.open("pdf", buffer.getvalue())
+    footer = footer or PageFooter()
+    font = pymupdf.Font("notos")
+    for page in doc:
+        page.insert_font(fontname="F-notos", fontbuffer=font.buffer)
+        text = footer.text.format(page=page.number + 1, pages=doc.page_count)
+        width = font.text_length(text, fontsize=8.5)
+        page.insert_text(
+            ((A4.width - width) / 2, A4.height - MARGIN_BOTTOM / 2),
+            text,
+            fontname="F-notos",
+            fontsize=8.5,
+            color=(0.35, 0.35, 0.35),
+        )
+    doc.set_metadata({"title": title, "author": author, "creator": "Phòng họp không giấy"})
+    doc.subset_fonts()
+    data: bytes = doc.tobytes(garbage=3, deflate=True)
+    doc.close()
+    return data
+
+
+def extract_text(pdf: bytes) -> str:
+    """All text of a PDF, page after page (for checks and tests)."""
+    with pymupdf.open("pdf", pdf) as doc:
+        return "\n".join(page.get_text() for page in doc)

@@ -1,0 +1,181 @@
+"""Real server processes for system tests and benchmarks.
+
+`LiveServer` runs `python -m server.wsgi` (the production entry point, under gevent or
+eventlet) on a free loopback port against a database prepared with `prepare_database`,
+and can be stopped, killed with SIGKILL and restarted. `login_session` and
+`socket_client` act as a tablet: an HTTP session with its cookie and CSRF token, and a
+python-socketio client sharing that cookie.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+from tests.conftest import TEST_SECRET, build_app, migrate_and_seed
+from tests.services import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def prepare_database(database_url: str, storage: Path) -> None:
+    """Migrate and seed the demo council (with cheap password hashes, so logins are fast)."""
+    migrate_and_seed(build_app(database_url, storage))
+
+
+@dataclass
+class LiveServer:
+    database_url: str
+    storage: Path
+    async_mode: str = "gevent"
+    redis_url: str | None = None
+    port: int = field(default_factory=free_port)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.storage.parent / f"server-{self.port}.log"
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "REDIS_URL", "STORAGE_DIR", "INSTANCE_DIR")
+        }
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "STORAGE_DIR": str(self.storage),
+                "INSTANCE_DIR": str(self.storage.parent / "instance"),
+                "SECRET_KEY": TEST_SECRET,
+                "ASYNC_MODE": self.async_mode,
+                "HOST": "127.0.0.1",
+                "PORT": str(self.port),
+                "DEPLOYMENT": "demo",
+                "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 60.0) -> LiveServer:
+        self.storage.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server.wsgi"],
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"server exited early; log:\n{self.log()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"server not ready after {timeout} s; log:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except FileNotFoundError:
+            return ""
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no flushing, as when the machine loses power to the process."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class Tablet:
+    """One logged-in device: an HTTP session that sends the CSRF token, and its socket."""
+
+    def __init__(self, base_url: str, username: str, password: str = "demo") -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+        response = self.http.post(
+            f"{base_url}/api/auth/login",
+            json={"username": username, "password": password},
+            timeout=30,
+        )
+        response.raise_for_status()
+        self.user: dict[str, Any] = response.json()["user"]
+        self.http.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        self.sio: socketio.Client | None = None
+        self.received: list[tuple[str, Any]] = []
+
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 30)
+        return self.http.request(method, f"{self.base_url}{path}", **kwargs)
+
+    def connect(self, **kwargs: Any) -> socketio.Client:
+        sio = socketio.Client(http_session=self.http, reconnection=False, **kwargs)
+
+        @sio.on("*")
+        def _any(event: str, data: Any = None) -> None:
+            self.received.append((event, data))
+
+        sio.connect(self.base_url, transports=["websocket"], wait_timeout=10)
+        self.sio = sio
+        return sio
+
+    def join(self, meeting_id: int) -> dict[str, Any]:
+        assert self.sio is not None
+        ack: dict[str, Any] = self.sio.call("join", {"meeting_id": meeting_id}, timeout=10)
+        return ack
+
+    def wait_for(self, event: str, predicate: Any = None, timeout: float = 10.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, data in self.received:
+                if name == event and (predicate is None or predicate(data)):
+                    return data
+            time.sleep(0.02)
+        raise TimeoutError(f"no {event} within {timeout} s; got {[n for n, _ in self.received]}")
+
+    def close(self) -> None:
+        if self.sio is not None and self.sio.connected:
+            self.sio.disconnect()
+        self.http.close()

@@ -138,7 +138,7 @@ def _install_sqlite_pragmas(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from server import api, web
+    from server import api, observability, web
     from server.accounts import bp as accounts_bp
     from server.accounts.cli import users_cli
     from server.audit.cli import audit_cli
@@ -151,6 +151,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(realtime_bp)
     web.init_app(app)
+    observability.init_app(app)
 
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)

@@ -144,6 +144,7 @@ def _register_features(app: Flask) -> None:
     from server.audit.cli import audit_cli
     from server.demo.cli import seed_demo_command
     from server.meetings import bp as meetings_bp
+    from server.ops.cli import backup_cli
     from server.realtime import bp as realtime_bp
 
     app.register_blueprint(api.bp)
@@ -156,3 +157,4 @@ def _register_features(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_cli)

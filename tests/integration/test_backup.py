@@ -20,7 +20,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
             return {
                 t: sorted(
                     tuple(str(v) for v in row)
-                    for row in conn.execute(sa.text(f'SELECT * FROM "{t}"'))
+                    for row in conn.execute(sa.select(sa.text("*")).select_from(sa.table(t)))
                 )
                 for t in tables
             }

@@ -37,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Flask-SocketIO; only server/wsgi.py imports gevent or eventlet.
     """
     app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR), static_folder=None)
+    from server.api import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.update(settings.defaults())
     app.config.update(settings.from_environment())
     app.config.setdefault("ASYNC_MODE", "threading")

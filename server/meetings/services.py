@@ -300,7 +300,11 @@ def update_agenda_item(actor: User, item_id: int, **changes: Any) -> AgendaItem:
     item, meeting = get_agenda_item(actor, item_id)
     access.require_secretariat(actor, meeting)
     _require_open(meeting)
-    for field in ("title", "kind", "presenter", "description", "planned_at"):
+    # title and kind cannot be empty: null leaves them as they are; the rest may be cleared.
+    for field in ("title", "kind"):
+        if changes.get(field) is not None:
+            setattr(item, field, changes[field])
+    for field in ("presenter", "description", "planned_at"):
         if field in changes:
             setattr(item, field, changes[field])
     db.session.flush()

@@ -173,6 +173,8 @@ def create_meeting(
     status: str = "draft",
 ) -> Meeting:
     get_council(council_id)
+    if not access.can_reach_council(actor, council_id):
+        raise NotFound("council_not_found")
     if not access.is_staff_of(actor, council_id, frozenset({Role.SECRETARY})):
         raise Forbidden("forbidden")
     if ends_at <= starts_at:

@@ -113,6 +113,8 @@ class Watch:
     problems: list[str] = field(default_factory=list)
     #: (method, path prefix, status) answers a test expects, e.g. ("GET", "/api/me", 401).
     expected: list[tuple[str, str, int]] = field(default_factory=list)
+    #: The test takes the server away on purpose: refused connections are expected.
+    outage: bool = False
 
     def allow(self, method: str, path: str, status: int) -> None:
         self.expected.append((method, path, status))
@@ -140,8 +142,11 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
         page.watch = watch
 
         def on_console(msg: Any) -> None:
-            if msg.type == "error" and "Failed to load resource" not in msg.text:
-                watch.problems.append(f"console error: {msg.text}")
+            if msg.type != "error" or "Failed to load resource" in msg.text:
+                return
+            if watch.outage and "WebSocket connection to" in msg.text:
+                return
+            watch.problems.append(f"console error: {msg.text}")
 
         def on_response(response: Any) -> None:
             status = response.status
@@ -160,6 +165,10 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
             failure = request.failure or ""
             # Requests cut short on purpose: the page went offline or navigated away.
             if "ERR_INTERNET_DISCONNECTED" in failure or "ERR_ABORTED" in failure:
+                return
+            if watch.outage and any(
+                e in failure for e in ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY")
+            ):
                 return
             watch.problems.append(f"request failed: {request.method} {request.url} {failure}")
 

@@ -80,7 +80,7 @@ export function AgendaList({ agenda, actions, compact, labelledBy }) {
         const section = item.kind === 'section' || item.has_children;
         const classes = [
           'agenda-item',
-          `depth-${Math.min(item.depth, 3)}`,
+          `level-${Math.min(Math.max(item.depth - 1, 0), 2)}`,
           section && 'is-section',
           item.is_current && 'is-current',
           item.status === 'done' && 'is-done',

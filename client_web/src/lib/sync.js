@@ -33,7 +33,17 @@ export class MeetingSync {
   constructor(meetingId, handlers = {}, deps = {}) {
     this.meetingId = meetingId;
     this.handlers = handlers;
-    this.connect = deps.connect || (() => io({ reconnectionDelay: 500, reconnectionDelayMax: 5000 }));
+    this.connect =
+      deps.connect ||
+      (() =>
+        io({
+          // WebSocket first (no polling-then-upgrade dance on a busy hall Wi-Fi); long
+          // polling only where a proxy refuses WebSockets.
+          transports: ['websocket', 'polling'],
+          tryAllTransports: true,
+          reconnectionDelay: 500,
+          reconnectionDelayMax: 5000,
+        }));
     this.fetchState = deps.fetchState || fetchMeetingState;
     this.fetchSpeakers = deps.fetchSpeakers || ((id) => get(`/meetings/${id}/speakers`));
     this.timers = deps.timers || globalThis;

@@ -201,7 +201,7 @@ function AgendaOverview({ state }) {
       </p>
       <ol class="hall-agenda-list">
         {items.map((i) => (
-          <li key={i.id} class={`depth-${Math.min(i.depth, 2)}${i.status === 'done' ? ' is-done' : ''}${i.depth === 0 ? ' is-section' : ''}`}>
+          <li key={i.id} class={`level-${Math.min(i.depth - 1, 2)}${i.status === 'done' ? ' is-done' : ''}${i.has_children ? ' is-section' : ''}`}>
             <span class="hall-agenda-number">{i.number}</span>
             <span class="hall-agenda-title">{i.title}</span>
             {i.status === 'done' && <Icon name="check" label={t('agenda.done')} />}

@@ -1,6 +1,6 @@
 // The agenda editor: add, edit, delete; drag to reorder or to nest into a section, with
 // buttons for every move too (up, down, into the section above, out of the section).
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { kindLabel } from '../../components/meeting.jsx';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorText, Field, Icon } from '../../components/ui.jsx';
 import { del, patch, post, put } from '../../lib/api.js';
@@ -18,6 +18,8 @@ export function AgendaEditor({ state, meetingId }) {
   const [deleting, setDeleting] = useState(null);
   const [dragId, setDragId] = useState(null);
   const [drop, setDrop] = useState(null);
+  // The dragged item, readable at once by dragover (state would lag one render behind).
+  const dragging = useRef(null);
   const agenda = state.agenda;
   const closed = state.meeting.status === 'closed';
 
@@ -27,7 +29,8 @@ export function AgendaEditor({ state, meetingId }) {
     const box = event.currentTarget.getBoundingClientRect();
     const y = (event.clientY - box.top) / box.height;
     const x = (event.clientX - box.left) / box.width;
-    if (y > 0.5 && x > 0.45 && item.depth < 2) return 'into';
+    // Depth counts from 1; the server allows three levels.
+    if (y > 0.5 && x > 0.45 && item.depth < 3) return 'into';
     return y < 0.5 ? 'before' : 'after';
   };
 
@@ -41,7 +44,7 @@ export function AgendaEditor({ state, meetingId }) {
           {agenda.map((item) => {
             const classes = [
               'editor-item',
-              `depth-${Math.min(item.depth, 3)}`,
+              `level-${Math.min(Math.max(item.depth - 1, 0), 2)}`,
               item.has_children || item.kind === 'section' ? 'is-section' : '',
               dragId === item.id ? 'is-dragging' : '',
               drop?.id === item.id ? `drop-${drop.where}` : '',
@@ -55,16 +58,18 @@ export function AgendaEditor({ state, meetingId }) {
                 data-item-id={item.id}
                 draggable={!closed}
                 onDragStart={(e) => {
+                  dragging.current = item.id;
                   setDragId(item.id);
                   e.dataTransfer.effectAllowed = 'move';
                   e.dataTransfer.setData('text/plain', String(item.id));
                 }}
                 onDragEnd={() => {
+                  dragging.current = null;
                   setDragId(null);
                   setDrop(null);
                 }}
                 onDragOver={(e) => {
-                  if (dragId === null || dragId === item.id) return;
+                  if (dragging.current === null || dragging.current === item.id) return;
                   e.preventDefault();
                   const w = where(e, item);
                   if (drop?.id !== item.id || drop?.where !== w) setDrop({ id: item.id, where: w });
@@ -72,10 +77,12 @@ export function AgendaEditor({ state, meetingId }) {
                 onDragLeave={() => drop?.id === item.id && setDrop(null)}
                 onDrop={(e) => {
                   e.preventDefault();
-                  const moved = Number(e.dataTransfer.getData('text/plain')) || dragId;
+                  const moved = dragging.current ?? Number(e.dataTransfer.getData('text/plain'));
                   const w = where(e, item);
+                  dragging.current = null;
                   setDrop(null);
                   setDragId(null);
+                  if (!moved || moved === item.id) return;
                   reorder(moveItem(agenda, moved, item.id, w));
                 }}
               >
@@ -193,7 +200,7 @@ function ItemForm({ agenda, item, onSubmit, onCancel, submitLabel, busy }) {
   const [error, setError] = useState(null);
   const set = (key) => (e) => setValues({ ...values, [key]: e.currentTarget.value });
   const prefix = item ? 'edit' : 'add';
-  const sections = agenda.filter((i) => i.depth < 2 && (!item || i.id !== item.id));
+  const sections = agenda.filter((i) => i.depth < 3 && (!item || i.id !== item.id));
   const submit = async (e) => {
     e.preventDefault();
     if (!values.title.trim()) {

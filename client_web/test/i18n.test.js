@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import en from '../src/i18n/en.json';
 import vi from '../src/i18n/vi.json';
-import { formatDate, formatDuration, formatTime, isoToLocalInput, localInputToIso } from '../src/lib/format.js';
+import { formatDate, formatDuration, formatTime, isoToVn, vnToIso } from '../src/lib/format.js';
 
 function keys(node, prefix = '') {
   return Object.entries(node).flatMap(([k, v]) =>
@@ -49,9 +49,14 @@ describe('formatting in Vietnam time', () => {
     expect(formatTime('2026-11-30T17:30:00+00:00', 'vi')).toBe('00:30');
   });
 
-  it('round-trips the datetime-local inputs as Vietnam time', () => {
-    expect(localInputToIso('2026-12-01T08:00')).toBe('2026-12-01T08:00:00+07:00');
-    expect(isoToLocalInput('2026-12-01T01:00:00+00:00')).toBe('2026-12-01T08:00');
+  it('reads dates typed as dd/mm/yyyy and HH:mm as Vietnam time', () => {
+    expect(vnToIso('01/12/2026', '08:00')).toBe('2026-12-01T08:00:00+07:00');
+    expect(vnToIso('1/2/2027', '7h30')).toBe('2027-02-01T07:30:00+07:00');
+    expect(vnToIso('', '')).toBeNull();
+    expect(vnToIso('31/02/2026', '08:00')).toBeUndefined();
+    expect(vnToIso('12/31/2026', '08:00')).toBeUndefined();
+    expect(vnToIso('01/12/2026', '25:00')).toBeUndefined();
+    expect(isoToVn('2026-12-01T01:00:00+00:00')).toEqual({ date: '01/12/2026', time: '08:00' });
   });
 
   it('shows durations as m:ss', () => {

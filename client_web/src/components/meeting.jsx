@@ -185,11 +185,13 @@ export function QuorumSummary({ attendance, large }) {
         <span class="quorum-present">{present}</span>
         <span class="quorum-members">/{members}</span>
       </p>
-      <p class="quorum-label">{t('attendance.present_of_members')}</p>
-      <p class={`quorum-state ${quorum.reached ? 'is-reached' : 'is-missing'}`}>
-        <Icon name={quorum.reached ? 'check' : 'people'} />
-        {quorum.reached ? t('attendance.quorum_reached') : t('attendance.quorum_missing', { required: quorum.required })}
-      </p>
+      <div class="quorum-text">
+        <p class="quorum-label">{t('attendance.present_of_members')}</p>
+        <p class={`quorum-state ${quorum.reached ? 'is-reached' : 'is-missing'}`}>
+          <Icon name={quorum.reached ? 'check' : 'people'} />
+          {quorum.reached ? t('attendance.quorum_reached') : t('attendance.quorum_missing', { required: quorum.required })}
+        </p>
+      </div>
     </div>
   );
 }

@@ -40,7 +40,7 @@ const ICONS = {
   qr: ['M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm13-2h3v2h-3zm-5 0h3v3h-3zm3 3h2v2h-2zm-3 2h3v3h-3zm5 0h3v3h-3z'],
   print: ['M19 8H5a3 3 0 0 0-3 3v6h4v4h12v-4h4v-6a3 3 0 0 0-3-3zm-3 11H8v-5h8zM18 3H6v4h12z'],
   logout: ['M10 17l1.4-1.4-2.6-2.6H19v-2H8.8l2.6-2.6L10 7l-5 5z', 'M4 3h8v2H4v14h8v2H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z'],
-  wifiOff: ['M2.3 3.7 3.7 2.3l18 18-1.4 1.4-6.1-6.1a4 4 0 0 0-4.2 1.4L8.6 15.6a6 6 0 0 1 3.6-1.9L9.5 11a8.8 8.8 0 0 0-3.7 2.3L4.4 11.9A10.8 10.8 0 0 1 7.9 9.4L5.6 7.1a13.7 13.7 0 0 0-3.5 2.5L.7 8.2a15.7 15.7 0 0 1 3.4-2.6z', 'M12 19.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z'],
+  wifiOff: ['M23.64 7c-.45-.34-4.93-4-11.64-4-1.5 0-2.89.19-4.15.48L18.18 13.8 23.64 7zm-6.6 8.22L3.27 1.44 2 2.72l2.05 2.06C1.91 5.76.59 6.82.36 7l11.63 14.49.01.01.01-.01 3.9-4.86 3.32 3.32 1.27-1.27-3.46-3.46z'],
   clock: ['M12 2a10 10 0 1 0 10 10A10 10 0 0 0 12 2zm0 18a8 8 0 1 1 8-8 8 8 0 0 1-8 8zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z'],
   people: ['M16 11a3 3 0 1 0-3-3 3 3 0 0 0 3 3zm-8 0a3 3 0 1 0-3-3 3 3 0 0 0 3 3zm0 2c-2.3 0-7 1.2-7 3.5V19h14v-2.5C15 14.2 10.3 13 8 13zm8 0h-1a4.2 4.2 0 0 1 2 3.5V19h6v-2.5c0-2.3-4.7-3.5-7-3.5z'],
   doc: ['M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm2 16H8v-2h8zm0-4H8v-2h8zm-3-5V3.5L18.5 9z'],
@@ -226,5 +226,44 @@ export function Card({ title, icon, actions, children, class: extra, id, heading
       )}
       {children}
     </section>
+  );
+}
+
+/** A date and a time typed as dd/mm/yyyy and HH:mm (Vietnam time), whatever the browser. */
+export function DateTimeFields({ id, label, value, onChange, hint }) {
+  useLang();
+  return (
+    <fieldset class="datetime" aria-describedby={hint ? `${id}-hint` : undefined}>
+      <legend>{label}</legend>
+      <div class="datetime-inputs">
+        <div class="field">
+          <label for={`${id}-date`}>{t('datetime.date')}</label>
+          <input
+            id={`${id}-date`}
+            inputMode="numeric"
+            placeholder="dd/mm/yyyy"
+            autocomplete="off"
+            value={value.date}
+            onInput={(e) => onChange({ ...value, date: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
+          <label for={`${id}-time`}>{t('datetime.time')}</label>
+          <input
+            id={`${id}-time`}
+            inputMode="numeric"
+            placeholder="hh:mm"
+            autocomplete="off"
+            value={value.time}
+            onInput={(e) => onChange({ ...value, time: e.currentTarget.value })}
+          />
+        </div>
+      </div>
+      {hint && (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </fieldset>
   );
 }

@@ -61,18 +61,31 @@ export function formatDuration(seconds) {
   return `${m}:${rest}`;
 }
 
-/** The value of a datetime-local input (Vietnam time) as an ISO string with its zone. */
-export function localInputToIso(value) {
-  if (!value) return null;
-  // Vietnam keeps +07:00 all year (no daylight saving time).
-  return `${value.length === 16 ? `${value}:00` : value}+07:00`;
+const pad = (n) => String(n).padStart(2, '0');
+
+/**
+ * "dd/mm/yyyy" and "HH:mm" typed by a person (Vietnam time) -> ISO with +07:00.
+ * Both empty -> null; anything not a real date or time -> undefined.
+ */
+export function vnToIso(date, time) {
+  const d = (date || '').trim();
+  const tm = (time || '').trim();
+  if (!d && !tm) return null;
+  const dm = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(d);
+  const hm = /^(\d{1,2})(?:[:hg.](\d{2}))?$/.exec(tm || '0:00');
+  if (!dm || !hm) return undefined;
+  const [day, month, year] = [Number(dm[1]), Number(dm[2]), Number(dm[3])];
+  const [hour, minute] = [Number(hm[1]), Number(hm[2] || 0)];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return undefined;
+  }
+  if (hour > 23 || minute > 59) return undefined;
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00+07:00`;
 }
 
-/** An ISO time as the value of a datetime-local input, in Vietnam time. */
-export function isoToLocalInput(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const shifted = new Date(date.getTime() + 7 * 3600 * 1000);
-  return shifted.toISOString().slice(0, 16);
+/** An ISO time as the {date: "dd/mm/yyyy", time: "HH:mm"} a person reads, in Vietnam time. */
+export function isoToVn(iso) {
+  if (!iso) return { date: '', time: '' };
+  return { date: formatDate(iso), time: formatTime(iso) };
 }

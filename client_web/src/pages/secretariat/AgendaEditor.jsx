@@ -2,10 +2,10 @@
 // buttons for every move too (up, down, into the section above, out of the section).
 import { useRef, useState } from 'preact/hooks';
 import { kindLabel } from '../../components/meeting.jsx';
-import { Badge, Button, Card, Dialog, EmptyState, ErrorText, Field, Icon } from '../../components/ui.jsx';
+import { Badge, Button, Card, DateTimeFields, Dialog, EmptyState, ErrorText, Field, Icon } from '../../components/ui.jsx';
 import { del, patch, post, put } from '../../lib/api.js';
 import { canIndent, canMoveDown, canMoveUp, canOutdent, indent, moveDown, moveItem, moveUp, outdent } from '../../lib/agendaTree.js';
-import { formatDate, formatTime, isoToLocalInput, localInputToIso } from '../../lib/format.js';
+import { formatDate, formatTime, isoToVn, vnToIso } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 
@@ -195,7 +195,7 @@ function ItemForm({ agenda, item, onSubmit, onCancel, submitLabel, busy }) {
     parent_id: item?.parent_id ?? '',
     presenter: item?.presenter || '',
     description: item?.description || '',
-    planned: isoToLocalInput(item?.planned_at),
+    planned: isoToVn(item?.planned_at),
   });
   const [error, setError] = useState(null);
   const set = (key) => (e) => setValues({ ...values, [key]: e.currentTarget.value });
@@ -207,6 +207,11 @@ function ItemForm({ agenda, item, onSubmit, onCancel, submitLabel, busy }) {
       setError({ message: t('secretariat.title_required') });
       return;
     }
+    const plannedAt = vnToIso(values.planned.date, values.planned.time);
+    if (plannedAt === undefined) {
+      setError({ message: t('datetime.invalid') });
+      return;
+    }
     setError(null);
     const ok = await onSubmit({
       title: values.title.trim(),
@@ -214,9 +219,9 @@ function ItemForm({ agenda, item, onSubmit, onCancel, submitLabel, busy }) {
       parent_id: values.parent_id === '' ? null : Number(values.parent_id),
       presenter: values.presenter.trim() || null,
       description: values.description.trim() || null,
-      planned_at: localInputToIso(values.planned),
+      planned_at: plannedAt,
     });
-    if (ok && !item) setValues({ ...values, title: '', presenter: '', description: '', planned: '' });
+    if (ok && !item) setValues({ ...values, title: '', presenter: '', description: '', planned: { date: '', time: '' } });
   };
   return (
     <form onSubmit={submit} class="form-grid">
@@ -246,14 +251,16 @@ function ItemForm({ agenda, item, onSubmit, onCancel, submitLabel, busy }) {
           </Field>
         )}
       </div>
-      <div class="field-row">
-        <Field label={t('secretariat.presenter')} id={`${prefix}-presenter`}>
-          <input id={`${prefix}-presenter`} value={values.presenter} onInput={set('presenter')} />
-        </Field>
-        <Field label={t('secretariat.planned_at')} id={`${prefix}-planned`} hint={t('secretariat.vietnam_time')}>
-          <input id={`${prefix}-planned`} type="datetime-local" value={values.planned} onInput={set('planned')} />
-        </Field>
-      </div>
+      <Field label={t('secretariat.presenter')} id={`${prefix}-presenter`}>
+        <input id={`${prefix}-presenter`} value={values.presenter} onInput={set('presenter')} />
+      </Field>
+      <DateTimeFields
+        id={`${prefix}-planned`}
+        label={t('secretariat.planned_at')}
+        value={values.planned}
+        onChange={(v) => setValues({ ...values, planned: v })}
+        hint={t('secretariat.vietnam_time')}
+      />
       <Field label={t('secretariat.description')} id={`${prefix}-description`}>
         <textarea id={`${prefix}-description`} rows={3} value={values.description} onInput={set('description')} />
       </Field>

@@ -3,9 +3,9 @@ import { useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList, QuorumSummary } from '../../components/meeting.jsx';
 import { hasDocuments } from '../../components/slots.jsx';
-import { Button, ConnectionBanner, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
+import { Button, ConnectionBanner, DateTimeFields, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { get, post } from '../../lib/api.js';
-import { localInputToIso } from '../../lib/format.js';
+import { vnToIso } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate, useRoute } from '../../lib/router.js';
@@ -65,15 +65,18 @@ function SessionsHome() {
 function CreateSession({ open, onClose }) {
   useLang();
   const councils = useLoad(() => get('/councils'), []);
-  const [form, setForm] = useState({ title: '', location: '', starts: '', ends: '', council: '' });
+  const empty = { date: '', time: '' };
+  const [form, setForm] = useState({ title: '', location: '', starts: empty, ends: empty, council: '' });
   const [run, busy, error, setError] = useAction();
   const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
   const list = councils.data?.councils || [];
   const councilId = Number(form.council) || list[0]?.id;
   const submit = async (e) => {
     e.preventDefault();
-    if (!form.title.trim() || !form.starts || !form.ends) {
-      setError({ message: t('secretariat.fill_session') });
+    const startsAt = vnToIso(form.starts.date, form.starts.time);
+    const endsAt = vnToIso(form.ends.date, form.ends.time);
+    if (!form.title.trim() || !startsAt || !endsAt) {
+      setError({ message: t(startsAt === undefined || endsAt === undefined ? 'datetime.invalid' : 'secretariat.fill_session') });
       return;
     }
     const created = await run(() =>
@@ -81,8 +84,8 @@ function CreateSession({ open, onClose }) {
         council_id: councilId,
         title: form.title.trim(),
         location: form.location.trim() || null,
-        starts_at: localInputToIso(form.starts),
-        ends_at: localInputToIso(form.ends),
+        starts_at: startsAt,
+        ends_at: endsAt,
         status: 'scheduled',
       }),
     );
@@ -112,12 +115,8 @@ function CreateSession({ open, onClose }) {
           <input id="new-location" value={form.location} onInput={set('location')} />
         </Field>
         <div class="field-row">
-          <Field label={t('secretariat.starts')} id="new-starts" hint={t('secretariat.vietnam_time')}>
-            <input id="new-starts" type="datetime-local" value={form.starts} onInput={set('starts')} />
-          </Field>
-          <Field label={t('secretariat.ends')} id="new-ends">
-            <input id="new-ends" type="datetime-local" value={form.ends} onInput={set('ends')} />
-          </Field>
+          <DateTimeFields id="new-starts" label={t('secretariat.starts')} value={form.starts} onChange={(v) => setForm({ ...form, starts: v })} hint={t('secretariat.vietnam_time')} />
+          <DateTimeFields id="new-ends" label={t('secretariat.ends')} value={form.ends} onChange={(v) => setForm({ ...form, ends: v })} />
         </div>
         <ErrorText error={error} />
         <div class="dialog-actions">

@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "demo"
+#: Network errors of a page whose server a test stops on purpose.
+OUTAGE_ERRORS = ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE")
 
 #: Viewports: the tablet in landscape and portrait, the hall display at HD and 4K.
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -166,9 +168,7 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
             # Requests cut short on purpose: the page went offline or navigated away.
             if "ERR_INTERNET_DISCONNECTED" in failure or "ERR_ABORTED" in failure:
                 return
-            if watch.outage and any(
-                e in failure for e in ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY")
-            ):
+            if watch.outage and any(e in failure for e in OUTAGE_ERRORS):
                 return
             watch.problems.append(f"request failed: {request.method} {request.url} {failure}")
 

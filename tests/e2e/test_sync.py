@@ -53,7 +53,9 @@ def test_tablet_offline_then_back_misses_nothing_and_doubles_nothing(
         # and changes the agenda.
         moved_to = agenda[2]
         assert chair.api(
-            "PUT", f"/api/meetings/{meeting_id}/current-item", json={"agenda_item_id": moved_to["id"]}
+            "PUT",
+            f"/api/meetings/{meeting_id}/current-item",
+            json={"agenda_item_id": moved_to["id"]},
         ).ok
         for entry in members[:3]:
             assert secretary.api(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HD, LANDSCAPE, PORTRAIT, UHD, check_accessibility, login, screenshot
+from tests.e2e.conftest import HD, PORTRAIT, UHD, check_accessibility, login, screenshot
 from tests.live import LiveServer, Tablet
 
 pytestmark = pytest.mark.browser

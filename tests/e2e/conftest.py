@@ -124,13 +124,15 @@ class Watch:
 
 @pytest.fixture
 def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
-    """open_page(name, viewport=LANDSCAPE, path="/") -> a Page in a context of its own.
+    """open_page(name, viewport=LANDSCAPE, path="/", clock=False) -> a Page of its own context.
 
     Before login the client asks /api/me and gets 401: that one is expected everywhere.
     """
     contexts: list[tuple[Any, Watch]] = []
 
-    def _open(name: str, viewport: dict[str, int] | None = None, path: str = "/") -> Any:
+    def _open(
+        name: str, viewport: dict[str, int] | None = None, path: str = "/", clock: bool = False
+    ) -> Any:
         context = browser.new_context(
             viewport=viewport or LANDSCAPE,
             locale="vi-VN",
@@ -177,6 +179,9 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
         page.on("response", on_response)
         page.on("requestfailed", on_failed)
         contexts.append((context, watch))
+        if clock:
+            # Playwright's clock: the test may move this page's time forward.
+            page.clock.install()
         page.goto(path)
         return page
 

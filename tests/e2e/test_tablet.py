@@ -60,7 +60,7 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
     screenshot(delegate, "tablet-session-live")
     check_accessibility(delegate, "tablet session with a request to speak")
 
-    display = open_page("display", viewport=HD, path="/display")
+    display = open_page("display", viewport=HD, path="/display", clock=True)
     login(display, "display")
     expect(display.locator(".hall-item-title")).to_contain_text("Báo cáo tình hình kinh tế")
 
@@ -76,6 +76,22 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
 
     display.set_viewport_size(UHD)
     screenshot(display, "display-speaker")
+    display.set_viewport_size(HD)
+
+    # The allowed time (5 minutes in the demo council) runs out: a warning, then over time.
+    # (Jumping the page's clock also trips Socket.IO's ping timeout: it reconnects.)
+    display.watch.outage = True
+    display.clock.fast_forward("04:10")
+    expect(display.locator(".hall-floor .speaking-time.tone-warn")).to_be_visible()
+    expect(display.locator(".hall-floor .speaking-note")).to_contain_text("Còn 0:")
+    expect(display.locator(".hall-offline")).to_be_hidden()
+    screenshot(display, "display-speaker-warning")
+    display.clock.fast_forward("01:30")
+    expect(display.locator(".hall-floor .speaking-time.tone-over")).to_be_visible()
+    expect(display.locator(".hall-floor .speaking-note")).to_contain_text("Quá giờ")
+    expect(display.locator(".hall-offline")).to_be_hidden()
+    screenshot(display, "display-speaker-over-time")
+    display.set_viewport_size(UHD)
 
     chair.get_by_role("button", name="Kết thúc phát biểu").click()
     chair.get_by_role("button", name="Tạm dừng giữa các mục").click()

@@ -1,9 +1,9 @@
 // Who is using this page: the session check, the login form, QR pairing, logout.
 import { useEffect, useState } from 'preact/hooks';
-import { currentUser, login, logout, onSessionEnded, pairDevice } from '../lib/api.js';
+import { currentUser, login, logout, onSessionEnded, pairDevice, patch } from '../lib/api.js';
 import { hasChosenLang, setLang, t, useLang } from '../lib/i18n.js';
 import { currentPath, navigate } from '../lib/router.js';
-import { Button, ErrorText, Field, LangSwitch, Loading } from './ui.jsx';
+import { Button, ErrorText, Field, LangSwitch, Loading, whenLanguageChosen } from './ui.jsx';
 
 function adoptLanguage(user) {
   if (user?.language && !hasChosenLang()) setLang(user.language, { remember: false });
@@ -51,7 +51,15 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
     };
   }, []);
 
-  useEffect(() => adoptLanguage(user), [user]);
+  useEffect(() => {
+    adoptLanguage(user);
+    // A language picked while logged in follows the person to their other devices.
+    whenLanguageChosen(user ? (language) => patch(`/users/${user.id}`, { language }).catch(() => {}) : null);
+  }, [user]);
+
+  useEffect(() => {
+    document.title = appName;
+  });
 
   const doLogout = async () => {
     try {

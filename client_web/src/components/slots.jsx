@@ -172,9 +172,13 @@ export function VoteResultSlot({ state }) {
   );
 }
 
-/** Secretariat: documents (upload, processing, publish) and comments tabs. */
-export function SecretariatDocumentsSlot({ state }) {
+/**
+ * Secretariat tab "documents" (shown once the state has a `documents` section): upload with
+ * progress per file, processing progress and errors (document.processing / ready / failed
+ * notices to the staff room), publish with the late warning, reads, and the comments
+ * (listComments, replyToComment, updateComment, comments.csv / comments.pdf exports).
+ */
+export function SecretariatDocumentsSlot() {
   useLang();
-  if (!hasDocuments(state)) return <EmptyState title={t('documents.console_unavailable')} />;
   return <EmptyState title={t('documents.console_unavailable')} />;
 }

@@ -7,8 +7,10 @@ export function Button({ kind = 'secondary', size, busy, class: extra, children,
   const classes = ['btn', `btn-${kind}`, size && `btn-${size}`, busy && 'is-busy', extra]
     .filter(Boolean)
     .join(' ');
+  // Icon-only buttons show their name on hover too (the screen reader reads aria-label).
+  const title = props.title ?? (extra?.includes('icon-only') ? props['aria-label'] : undefined);
   return (
-    <button type="button" class={classes} disabled={busy || props.disabled} aria-busy={busy ? 'true' : undefined} {...props}>
+    <button type="button" class={classes} disabled={busy || props.disabled} aria-busy={busy ? 'true' : undefined} title={title} {...props}>
       {children}
     </button>
   );
@@ -33,6 +35,8 @@ const ICONS = {
   down: ['M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z'],
   right: ['M8.6 16.6 13.2 12 8.6 7.4 10 6l6 6-6 6z'],
   left: ['M15.4 16.6 10.8 12l4.6-4.6L14 6l-6 6 6 6z'],
+  indent: ['M3 21h18v-2H3v2zM3 8v8l4-4-4-4zm8 9h10v-2H11v2zM3 3v2h18V3H3zm8 6h10V7H11v2zm0 4h10v-2H11v2z'],
+  outdent: ['M11 17h10v-2H11v2zm-8-5l4 4V8l-4 4zm0 9h18v-2H3v2zM3 3v2h18V3H3zm8 6h10V7H11v2zm0 4h10v-2H11v2z'],
   drag: ['M9 4h2v2H9zm4 0h2v2h-2zM9 9h2v2H9zm4 0h2v2h-2zm-4 5h2v2H9zm4 0h2v2h-2zm-4 5h2v2H9zm4 0h2v2h-2z'],
   edit: ['M3 17.2V21h3.8l11-11-3.8-3.8zM20.7 7a1 1 0 0 0 0-1.4l-2.3-2.3a1 1 0 0 0-1.4 0l-1.8 1.8 3.8 3.8z'],
   trash: ['M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6zM19 4h-3.5l-1-1h-5l-1 1H5v2h14z'],
@@ -48,6 +52,13 @@ const ICONS = {
   close: ['M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z'],
 };
 
+let onLanguageChosen = null;
+
+/** Called with the language a person picks (auth.jsx saves it to their account). */
+export function whenLanguageChosen(fn) {
+  onLanguageChosen = fn;
+}
+
 export function LangSwitch() {
   const lang = useLang();
   return (
@@ -59,7 +70,10 @@ export function LangSwitch() {
           class={code === lang ? 'is-active' : ''}
           aria-pressed={code === lang ? 'true' : 'false'}
           lang={code}
-          onClick={() => setLang(code)}
+          onClick={() => {
+            setLang(code);
+            onLanguageChosen?.(code);
+          }}
         >
           {t(`common.languages.${code}`)}
         </button>

@@ -117,10 +117,10 @@ export function AgendaEditor({ state, meetingId }) {
                       <Icon name="down" />
                     </Button>
                     <Button class="icon-only" disabled={busy || !canIndent(agenda, item.id)} onClick={() => reorder(indent(agenda, item.id))} aria-label={t('secretariat.indent', { number: item.number })}>
-                      <Icon name="right" />
+                      <Icon name="indent" />
                     </Button>
                     <Button class="icon-only" disabled={busy || !canOutdent(agenda, item.id)} onClick={() => reorder(outdent(agenda, item.id))} aria-label={t('secretariat.outdent', { number: item.number })}>
-                      <Icon name="left" />
+                      <Icon name="outdent" />
                     </Button>
                     <Button class="icon-only" onClick={() => setEditing(item)} aria-label={t('secretariat.edit_named', { number: item.number })}>
                       <Icon name="edit" />

@@ -1,8 +1,8 @@
 // The secretariat console: sessions, the agenda editor, attendance, members, QR cards.
 import { useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
-import { MeetingList, QuorumSummary } from '../../components/meeting.jsx';
-import { hasDocuments } from '../../components/slots.jsx';
+import { MeetingList } from '../../components/meeting.jsx';
+import { SecretariatDocumentsSlot, hasDocuments } from '../../components/slots.jsx';
 import { Button, ConnectionBanner, DateTimeFields, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { get, post } from '../../lib/api.js';
 import { vnToIso } from '../../lib/format.js';
@@ -168,7 +168,7 @@ function MeetingConsole({ meetingId, tab, user, logout }) {
             {tab === 'attendance' && <AttendanceTab state={state} meetingId={meetingId} />}
             {tab === 'members' && <MembersTab councilId={state.meeting.council_id} />}
             {tab === 'devices' && <DevicesTab />}
-            {tab === 'documents' && <Loading />}
+            {tab === 'documents' && <SecretariatDocumentsSlot state={state} meetingId={meetingId} />}
           </>
         )}
       </main>
@@ -176,4 +176,3 @@ function MeetingConsole({ meetingId, tab, user, logout }) {
   );
 }
 
-export { QuorumSummary };

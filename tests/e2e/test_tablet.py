@@ -64,8 +64,24 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
     login(display, "display")
     expect(display.locator(".hall-item-title")).to_contain_text("Báo cáo tình hình kinh tế")
 
-    chair.get_by_role("button", name=re.compile("^Mời .* phát biểu$")).first.click()
+    # A second delegate asks from another tablet; the chair puts them first.
+    other = Tablet(server.url, "delegate04")
+    try:
+        meeting_id = other.api("GET", "/api/meetings").json()["meetings"][0]["id"]
+        asked = other.api("POST", f"/api/meetings/{meeting_id}/speakers", json={"kind": "debate"})
+        assert asked.status_code == 201
+        other_name = other.user["full_name"]
+    finally:
+        other.close()
+    queue = display.locator(".hall-queue-name")
+    expect(queue).to_have_text([delegate_name(server), other_name])
+    chair.get_by_role("button", name=f"Đưa {other_name} lên trước").click()
+    expect(queue).to_have_text([other_name, delegate_name(server)])
+    expect(delegate.locator(".queue-list li").first).to_contain_text(other_name)
+
+    chair.get_by_role("button", name=f"Mời phát biểu: {delegate_name(server)}").click()
     expect(display.locator(".hall-speaker-name")).to_have_text(delegate_name(server))
+    expect(queue).to_have_text([other_name])
     expect(delegate.get_by_text("Bạn đang phát biểu.")).to_be_visible()
     expect(display.locator(".hall-present")).to_have_text("1")
     expect(display.locator(".hall-qr-code")).to_be_visible()
@@ -94,6 +110,9 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
     display.set_viewport_size(UHD)
 
     chair.get_by_role("button", name="Kết thúc phát biểu").click()
+    expect(chair.locator(".queue-list.is-done")).to_contain_text(delegate_name(server))
+    chair.get_by_role("button", name="Đánh dấu mục 1.2 đã xong").click()
+    expect(delegate.locator(".agenda-item", has_text="1.2")).to_contain_text("Đã xong")
     chair.get_by_role("button", name="Tạm dừng giữa các mục").click()
     expect(display.locator(".hall-agenda-list")).to_contain_text("Phiên khai mạc")
     screenshot(display, "display-agenda")

@@ -15,11 +15,18 @@ import { STATUS } from '../../lib/sync.js';
 import { useMeeting } from '../../lib/useMeeting.js';
 
 const RETRY_MS = 5000;
+// The hall code is for the display account and the people who run the session.
+const DISPLAY_ROLES = ['display', 'chair', 'secretary', 'admin'];
 
 export function DisplayApp() {
   useLang();
   return (
-    <AuthGate appName={t('display.app_name')} pairLabel={t('display.device_label')} usernameHint={t('display.username_hint')}>
+    <AuthGate
+      appName={t('display.app_name')}
+      pairLabel={t('display.device_label')}
+      usernameHint={t('display.username_hint')}
+      allow={(u) => u.roles.some((r) => DISPLAY_ROLES.includes(r))}
+    >
       {() => <ChooseMeeting />}
     </AuthGate>
   );
@@ -35,6 +42,11 @@ function pickMeeting(meetings) {
 
 function ChooseMeeting() {
   useLang();
+  // The big-screen look (dark, sized by the screen) once logged in; the login stays plain.
+  useEffect(() => {
+    document.documentElement.classList.add('hall');
+    return () => document.documentElement.classList.remove('hall');
+  }, []);
   const path = useRoute();
   const pinned = path[0] === 'm' ? Number(path[1]) : null;
   const [chosen, setChosen] = useState(pinned);

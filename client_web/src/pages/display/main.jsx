@@ -3,5 +3,4 @@ import '../../styles/display.css';
 import { render } from 'preact';
 import { DisplayApp } from './DisplayApp.jsx';
 
-document.documentElement.classList.add('hall');
 render(<DisplayApp />, document.getElementById('app'));

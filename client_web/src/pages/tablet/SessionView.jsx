@@ -236,7 +236,7 @@ function SpeakersCard({ state, meetingId, item }) {
 
   return (
     <Card title={t('speakers.title')} icon="mic" id="speakers" class="speakers-card">
-      {!item && <p class="muted-text">{t('speakers.no_item')}</p>}
+      {!item && <p class="muted-text">{t(state.me.is_member ? 'speakers.no_item' : 'speakers.no_item_guest')}</p>}
       {item && !loaded && <Loading />}
       {item && loaded && (
         <>

@@ -26,6 +26,11 @@ export function onSessionEnded(fn) {
   return () => sessionListeners.delete(fn);
 }
 
+/** Tell the page the session is gone (a refused socket, a 401): it shows the login again. */
+export function announceSessionEnded() {
+  for (const fn of sessionListeners) fn();
+}
+
 async function send(method, path, body) {
   const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
@@ -70,9 +75,7 @@ export async function request(method, path, body) {
       setCsrfToken(me.csrf_token);
       return send(method, path, body);
     }
-    if (err.status === 401 && !path.startsWith('/auth/') && path !== '/me') {
-      for (const fn of sessionListeners) fn();
-    }
+    if (err.status === 401 && !path.startsWith('/auth/') && path !== '/me') announceSessionEnded();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 // A component's live view of one meeting through MeetingSync.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { announceSessionEnded } from './api.js';
 import { MeetingSync, STATUS } from './sync.js';
 
 export function useMeeting(meetingId, { onEvent } = {}) {
@@ -17,7 +18,11 @@ export function useMeeting(meetingId, { onEvent } = {}) {
       onState: setState,
       onStatus: setStatus,
       onEvent: (...args) => onEventRef.current?.(...args),
-      onError: setError,
+      onError: (err) => {
+        // A revoked device or an expired session: back to the login, not a dead screen.
+        if (err?.code === 'not_authenticated') announceSessionEnded();
+        else setError(err);
+      },
     }).start();
     // A debugging handle: the seq numbers applied, the socket (used by the browser tests).
     globalThis.councilSync = sync;

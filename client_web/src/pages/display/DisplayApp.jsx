@@ -58,6 +58,7 @@ function ChooseMeeting() {
     }
     let timer;
     let live = true;
+    // Look again every minute: a display left on for days moves to the next session by itself.
     const look = async () => {
       try {
         const { meetings } = await get('/meetings');
@@ -65,7 +66,7 @@ function ChooseMeeting() {
         if (!live) return;
         setChosen(id);
         setNone(!id);
-        if (!id) timer = setTimeout(look, 30000);
+        timer = setTimeout(look, 60000);
       } catch {
         if (live) timer = setTimeout(look, RETRY_MS);
       }

@@ -38,7 +38,13 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "demo"
 #: Network errors of a page whose server a test stops on purpose.
-OUTAGE_ERRORS = ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE")
+OUTAGE_ERRORS = (
+    "ERR_CONNECTION_REFUSED",
+    "ERR_CONNECTION_RESET",
+    "ERR_EMPTY_RESPONSE",
+    "ERR_CONTENT_LENGTH_MISMATCH",
+    "ERR_INCOMPLETE_CHUNKED_ENCODING",
+)
 
 #: Viewports: the tablet in landscape and portrait, the hall display at HD and 4K.
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -204,6 +210,15 @@ def screenshot(page: Any, name: str) -> Path:
     )
     page.screenshot(path=str(path))
     return path
+
+
+def screenshots(page: Any, name: str) -> None:
+    """The screen at the tablet's two sizes, landscape and portrait; the size is restored."""
+    size = page.viewport_size
+    for viewport in (LANDSCAPE, PORTRAIT):
+        page.set_viewport_size(viewport)
+        screenshot(page, name)
+    page.set_viewport_size(size)
 
 
 _AXE = CLIENT / "node_modules" / "axe-core" / "axe.min.js"

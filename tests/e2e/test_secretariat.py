@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PORTRAIT, check_accessibility, login, screenshot
+from tests.e2e.conftest import PORTRAIT, check_accessibility, login, screenshot, screenshots
 from tests.live import LiveServer, Tablet
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,11 @@ def test_secretariat_edits_the_agenda_and_tablets_follow_live(open_page: Any):
     secretary = open_page("secretary", path="/secretariat")
     login(secretary, "secretary")
     expect(secretary.get_by_role("heading", name="Các kỳ họp")).to_be_visible()
-    screenshot(secretary, "secretariat-sessions")
+    screenshots(secretary, "secretariat-sessions")
     check_accessibility(secretary, "secretariat sessions")
     secretary.get_by_role("button", name=re.compile("^Mở kỳ họp")).first.click()
     expect(secretary.locator(".editor-item")).to_have_count(14)
-    screenshot(secretary, "secretariat-agenda")
+    screenshots(secretary, "secretariat-agenda")
     check_accessibility(secretary, "secretariat agenda editor")
 
     delegate = open_page("delegate", viewport=PORTRAIT)
@@ -111,12 +111,12 @@ def test_secretariat_records_attendance_and_creates_a_session(open_page: Any, se
     secretary.get_by_role("dialog").get_by_role("button", name="Lưu").click()
     expect(second).to_contain_text("Đi công tác")
     expect(secretary.locator(".att-summary .quorum-present")).to_have_text("1")
-    screenshot(secretary, "secretariat-attendance")
+    screenshots(secretary, "secretariat-attendance")
     check_accessibility(secretary, "secretariat attendance")
 
     secretary.get_by_role("link", name="Đại biểu").click()
     expect(secretary.get_by_role("heading", name="Đại biểu Hội đồng nhân dân (50)")).to_be_visible()
-    screenshot(secretary, "secretariat-members")
+    screenshots(secretary, "secretariat-members")
     check_accessibility(secretary, "secretariat members")
 
     # A new session.
@@ -131,7 +131,7 @@ def test_secretariat_records_attendance_and_creates_a_session(open_page: Any, se
     ends = dialog.get_by_role("group", name="Kết thúc")
     ends.get_by_label("Ngày (dd/mm/yyyy)").fill("15/12/2026")
     ends.get_by_label("Giờ (hh:mm)").fill("11:30")
-    screenshot(secretary, "secretariat-new-session")
+    screenshots(secretary, "secretariat-new-session")
     dialog.get_by_role("button", name="Tạo kỳ họp").click()
     expect(secretary.locator(".topbar-subtitle")).to_have_text("Kỳ họp chuyên đề tháng 12/2026")
     expect(secretary.get_by_text("Chương trình chưa có nội dung.")).to_be_visible()
@@ -153,7 +153,7 @@ def test_qr_card_pairs_a_tablet_and_hall_code_checks_in(open_page: Any, server: 
     token = answer.value.json()["token"]
     card = secretary.get_by_role("dialog")
     expect(card.get_by_role("img", name=f"Mã QR đăng nhập của {name}")).to_be_visible()
-    screenshot(secretary, "secretariat-qr-card")
+    screenshots(secretary, "secretariat-qr-card")
     check_accessibility(secretary, "secretariat QR card")
     card.get_by_role("button", name="Đóng").first.click()
 
@@ -181,7 +181,7 @@ def test_qr_card_pairs_a_tablet_and_hall_code_checks_in(open_page: Any, server: 
     secretary.get_by_role("button", name=f"Thiết bị của {name}").click()
     devices = secretary.get_by_role("dialog")
     expect(devices).to_contain_text("Máy tính bảng")
-    screenshot(secretary, "secretariat-devices")
+    screenshots(secretary, "secretariat-devices")
     tablet.watch.allow("GET", "/api/", 401)
     devices.get_by_role("button", name="Thu hồi").click()
     expect(devices).to_contain_text("Đã thu hồi")

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import HD, PORTRAIT, UHD, check_accessibility, login, screenshot
+from tests.e2e.conftest import (
+    HD,
+    PORTRAIT,
+    UHD,
+    check_accessibility,
+    login,
+    screenshot,
+    screenshots,
+)
 from tests.live import LiveServer, Tablet
 
 pytestmark = pytest.mark.browser
@@ -22,15 +30,15 @@ def open_session(page: Any) -> None:
 def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: LiveServer):
     delegate = open_page("delegate")
     expect(delegate.get_by_role("heading", name="Phòng họp không giấy")).to_be_visible()
-    screenshot(delegate, "tablet-login")
+    screenshots(delegate, "tablet-login")
     check_accessibility(delegate, "tablet login")
     login(delegate, "delegate01")
     expect(delegate.get_by_role("heading", name="Các kỳ họp")).to_be_visible()
-    screenshot(delegate, "tablet-meetings")
+    screenshots(delegate, "tablet-meetings")
     check_accessibility(delegate, "tablet meeting list")
     open_session(delegate)
     expect(delegate.get_by_text("Chưa vào nội dung")).to_be_visible()
-    screenshot(delegate, "tablet-session-before")
+    screenshots(delegate, "tablet-session-before")
     check_accessibility(delegate, "tablet session")
 
     chair = open_page("chair", path="/chair")
@@ -57,7 +65,7 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
     delegate.get_by_label("Chất vấn ai?").fill("Giám đốc Sở Tài chính")
     delegate.get_by_role("button", name="Gửi đăng ký").click()
     expect(delegate.locator(".queue-list")).to_contain_text("Chất vấn Giám đốc Sở Tài chính")
-    screenshot(delegate, "tablet-session-live")
+    screenshots(delegate, "tablet-session-live")
     check_accessibility(delegate, "tablet session with a request to speak")
 
     display = open_page("display", viewport=HD, path="/display", clock=True)
@@ -87,7 +95,7 @@ def test_delegate_chair_and_display_follow_one_sitting(open_page: Any, server: L
     expect(display.locator(".hall-qr-code")).to_be_visible()
     screenshot(display, "display-speaker")
     check_accessibility(display, "hall display")
-    screenshot(chair, "chair-console")
+    screenshots(chair, "chair-console")
     check_accessibility(chair, "chair console")
 
     display.set_viewport_size(UHD)

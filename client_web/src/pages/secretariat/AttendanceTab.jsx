@@ -71,9 +71,13 @@ export function AttendanceTab({ state, meetingId }) {
                     {attendanceStateLabel(e.state)}
                   </Badge>
                   <span class="cell-sub">
-                    {e.checked_in_at && (e.state === 'present' || e.state === 'online') ? formatTime(e.checked_in_at) : ''}
-                    {e.method ? ` · ${t(`attendance.methods.${e.method}`)}` : ''}
-                    {e.reason ? ` · ${e.reason}` : ''}
+                    {[
+                      e.checked_in_at && (e.state === 'present' || e.state === 'online') ? formatTime(e.checked_in_at) : '',
+                      e.method ? t(`attendance.methods.${e.method}`) : '',
+                      e.reason || '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </span>
                 </td>
                 <td class="row-actions">

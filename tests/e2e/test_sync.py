@@ -57,7 +57,7 @@ def test_tablet_offline_then_back_misses_nothing_and_doubles_nothing(
             f"/api/meetings/{meeting_id}/current-item",
             json={"agenda_item_id": moved_to["id"]},
         ).ok
-        for entry in members[:3]:
+        for entry in members[5:8]:  # not delegate03, who checks in later
             assert secretary.api(
                 "POST",
                 f"/api/meetings/{meeting_id}/attendance/check-in",
@@ -90,6 +90,18 @@ def test_tablet_offline_then_back_misses_nothing_and_doubles_nothing(
         ).ok
         expect(delegate.locator(".now-card")).to_contain_text(item["title"])
         assert applied_seqs(delegate)[-1] == server_seq + 1
+
+        # Check in, then leave the sitting (after a confirmation), then log out.
+        delegate.get_by_role("button", name="Điểm danh có mặt").click()
+        expect(delegate.locator(".quorum-present")).to_have_text("4")
+        delegate.get_by_role("button", name="Rời phiên họp").click()
+        dialog = delegate.get_by_role("dialog")
+        expect(dialog).to_contain_text("Bạn sẽ được ghi là vắng mặt")
+        dialog.get_by_role("button", name="Rời phiên họp").click()
+        expect(delegate.locator(".attendance-state")).to_contain_text("Vắng")
+        expect(delegate.locator(".quorum-present")).to_have_text("3")
+        delegate.get_by_role("button", name="Đăng xuất").click()
+        expect(delegate.get_by_role("button", name="Đăng nhập")).to_be_visible()
     finally:
         chair.close()
         secretary.close()
@@ -115,5 +127,25 @@ def test_display_recovers_from_a_server_restart_without_a_touch(open_page: Any, 
         expect(display.locator(".hall-item-title")).to_contain_text(item["title"], timeout=20_000)
         expect(display.locator(".hall-qr-code")).to_be_visible()
         screenshot(display, "display-after-restart")
+
+        # The check-in code renews by itself (every 30 s), and the new one checks a member in.
+        first = display.locator(".hall-qr").get_attribute("data-url")
+        assert first is not None
+        expect(display.locator(".hall-qr")).not_to_have_attribute("data-url", first, timeout=35_000)
+        renewed = display.locator(".hall-qr").get_attribute("data-url")
+        assert renewed is not None
+        code = renewed.rsplit("/", 1)[1]
+        member = Tablet(server.url, "delegate09")
+        try:
+            answer = member.api(
+                "POST",
+                f"/api/meetings/{meeting_id}/attendance/check-in",
+                json={"state": "present", "code": code},
+            )
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["method"] == "qr"
+        finally:
+            member.close()
+        expect(display.locator(".hall-present")).to_have_text("1")
     finally:
         chair.close()

@@ -274,7 +274,7 @@ function CheckInCode({ meetingId, closed }) {
   if (closed || !hall) return null;
   const left = Math.max(0, hall.expires_in - Math.floor((Date.now() - fetchedAt) / 1000));
   return (
-    <section class="hall-qr" aria-labelledby="hall-qr-title">
+    <section class="hall-qr" aria-labelledby="hall-qr-title" data-url={hall.url}>
       <p class="hall-eyebrow" id="hall-qr-title">
         {t('display.scan_to_check_in')}
       </p>

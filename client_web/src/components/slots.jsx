@@ -4,7 +4,9 @@
 // supports it, and no data is made up here. Shapes follow the planned API.
 import { useState } from 'preact/hooks';
 import { post } from '../lib/api.js';
-import { useAction } from '../lib/hooks.js';
+import { serverNow } from '../lib/clock.js';
+import { formatDuration } from '../lib/format.js';
+import { useAction, useTick } from '../lib/hooks.js';
 import { t, useLang } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
 import { Badge, Button, Card, EmptyState, ErrorText, Icon, TopBar } from './ui.jsx';
@@ -63,17 +65,34 @@ function openMotion(state) {
   return (votes.motions || []).find((m) => m.id === votes.open_motion_id) || null;
 }
 
-/** Tablet: the full-screen ballot while a vote is open (delegates only). */
+/** Seconds left until an ISO time on the server's clock, ticking; null without a time. */
+function useCountdown(iso) {
+  useTick(1000, Boolean(iso));
+  if (!iso) return null;
+  return Math.max(0, Math.ceil((Date.parse(iso) - serverNow()) / 1000));
+}
+
+/**
+ * Tablet: the full-screen ballot while a vote is open (delegates only): three large buttons,
+ * a confirmation, the countdown, and "recorded" only after castVote answered.
+ * Resolutions only for now; confidence ratings and elections come with the voting feature.
+ */
 export function BallotSlot({ state }) {
   useLang();
   const [run, busy, error] = useAction();
+  const [pending, setPending] = useState(null);
   const [recorded, setRecorded] = useState(null);
   const motion = openMotion(state);
+  const left = useCountdown(motion?.closes_at);
   if (!motion || !state.me?.is_member || motion.kind !== 'resolution') return null;
   const labels = state.meeting.ballot_labels || {};
+  const label = (choice) => labels[choice] || t(`votes.${choice}`);
   const mine = recorded?.motion_id === motion.id ? recorded.choice : motion.my_vote?.choice;
-  const cast = async (choice) => {
+  const locked = Boolean(mine) && !motion.allow_change;
+  const confirm = async () => {
+    const choice = pending;
     const answer = await run(() => post(`/motions/${motion.id}/ballot`, { choice }));
+    setPending(null);
     if (answer?.recorded) setRecorded({ motion_id: motion.id, choice });
   };
   return (
@@ -83,22 +102,42 @@ export function BallotSlot({ state }) {
         <h2 id="ballot-title" class="ballot-title">
           {motion.title}
         </h2>
-        <div class="ballot-buttons">
-          {['yes', 'no', 'abstain'].map((choice) => (
-            <button
-              type="button"
-              key={choice}
-              class={`ballot-btn ballot-${choice}${mine === choice ? ' is-chosen' : ''}`}
-              disabled={busy || (mine && !motion.allow_change)}
-              onClick={() => cast(choice)}
-            >
-              {labels[choice] || t(`votes.${choice}`)}
-            </button>
-          ))}
-        </div>
-        {mine && (
+        {left !== null && (
+          <p class="ballot-countdown" role="timer">
+            {t('votes.time_left', { time: formatDuration(left) })}
+          </p>
+        )}
+        {pending ? (
+          <div class="ballot-confirm">
+            <p class="ballot-confirm-text">{t('votes.confirm_title', { choice: label(pending) })}</p>
+            <div class="button-row">
+              <Button size="xl" onClick={() => setPending(null)}>
+                {t('votes.choose_again')}
+              </Button>
+              <Button kind="primary" size="xl" busy={busy} onClick={confirm}>
+                {t('votes.confirm')}
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <div class="ballot-buttons">
+            {['yes', 'no', 'abstain'].map((choice) => (
+              <button
+                type="button"
+                key={choice}
+                class={`ballot-btn ballot-${choice}${mine === choice ? ' is-chosen' : ''}`}
+                disabled={busy || locked}
+                aria-pressed={mine === choice ? 'true' : 'false'}
+                onClick={() => setPending(choice)}
+              >
+                {label(choice)}
+              </button>
+            ))}
+          </div>
+        )}
+        {mine && !pending && (
           <p class="result-ok" role="status">
-            {t('votes.recorded', { choice: labels[mine] || t(`votes.${mine}`) })}
+            {t('votes.recorded', { choice: label(mine) })}
           </p>
         )}
         <ErrorText error={error} />
@@ -143,7 +182,18 @@ export function VoteInProgressSlot({ state }) {
       <p class="hall-vote-count">
         {t('votes.cast_of', { cast: motion.cast ?? 0, eligible: motion.eligible ?? 0 })}
       </p>
+      <HallCountdown iso={motion.closes_at} />
     </section>
+  );
+}
+
+function HallCountdown({ iso }) {
+  const left = useCountdown(iso);
+  if (left === null) return null;
+  return (
+    <p class="hall-vote-countdown" role="timer">
+      {t('votes.time_left', { time: formatDuration(left) })}
+    </p>
   );
 }
 

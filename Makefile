@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run serve test test-fast lint fmt typecheck bench client system-deps constraints clean
+.PHONY: run serve test test-fast test-client lint fmt typecheck bench client system-deps constraints clean
 
 ## run: install, build the client, migrate, seed the demo once, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.runtime client
@@ -20,11 +20,16 @@ run: $(VENV)/.runtime client
 test: $(VENV)/.dev client
 	@tools/install-system-deps.sh --best-effort
 	$(MAKE) lint
+	$(MAKE) test-client
 	$(VENV)/bin/pytest
 
 ## test-fast: the tests without real browsers and server processes
 test-fast: $(VENV)/.dev
 	$(VENV)/bin/pytest -m "not browser and not slow"
+
+## test-client: the web client's unit tests (Vitest: the sync library, translations, formats)
+test-client:
+	cd client_web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check server tests bench kiosk migrations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -177,11 +178,16 @@ _MISSING_CLIENT = """<!doctype html><html lang="vi"><meta charset="utf-8">
 
 def _page(filename: str) -> Any:
     def serve() -> Any:
-        if not (CLIENT_DIST / filename).is_file():
+        path = CLIENT_DIST / filename
+        if not path.is_file():
             return Response(_MISSING_CLIENT, status=503, mimetype="text/html")
-        response = send_from_directory(CLIENT_DIST, filename, max_age=0)
+        # A page is a few hundred bytes naming its hashed assets: answer from memory (no open
+        # file left to the WSGI server), revalidated by ETag so a new build is seen at once.
+        body = path.read_bytes()
+        response = Response(body, mimetype="text/html")
+        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
         response.headers["Cache-Control"] = "no-cache"
-        return response
+        return response.make_conditional(request)
 
     serve.__name__ = f"page_{Path(filename).stem}"
     return serve

@@ -145,11 +145,13 @@ def _register_features(app: Flask) -> None:
     from server.demo.cli import seed_demo_command
     from server.meetings import bp as meetings_bp
     from server.realtime import bp as realtime_bp
+    from server.voting import bp as voting_bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(realtime_bp)
+    app.register_blueprint(voting_bp)
     web.init_app(app)
 
     app.cli.add_command(users_cli)

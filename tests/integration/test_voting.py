@@ -447,14 +447,13 @@ def test_who_may_not_vote(hall, app, login):
         response = who.post(url, json={"choice": "yes"})
         assert response.status_code == status, (who.user, response.json)
         assert response.json["error"]["code"] == code
-    other = make_council(app, prefix="ot")
+    make_council(app, prefix="ot")
     outsider = login("ot01", PASSWORD)
     assert outsider.post(url, json={"choice": "yes"}).status_code == 404
     # A delegate who checked out may no longer vote.
     hall.delegate(35).post(f"/api/meetings/{hall.meeting_id}/attendance/check-out", json={})
     assert hall.vote(35, motion["id"], choice="yes").json["error"]["code"] == "not_checked_in"
     assert hall.motion_row(motion["id"])["cast"] == 0
-    del other
 
 
 @pytest.mark.parametrize(

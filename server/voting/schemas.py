@@ -11,6 +11,8 @@ MotionKind = Literal["resolution", "confidence", "election"]
 MotionRule = Literal["majority_of_members", "two_thirds_of_members", "majority_of_present"]
 MotionStatus = Literal["draft", "open", "closed", "cancelled"]
 BallotChoice = Literal["yes", "no", "abstain"]
+#: Ids are 32-bit in the database; larger numbers are refused before they reach it.
+MAX_ID = 2**31 - 1
 ConfidenceRating = Literal["high", "medium", "low"]
 
 
@@ -22,11 +24,11 @@ class OptionIn(Strict):
     """An office holder (confidence vote) or a candidate (election), as printed on the ballot."""
 
     label: str = Field(min_length=1, max_length=300)
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class MotionCreateIn(Strict):
-    agenda_item_id: int | None = Field(default=None, ge=1)
+    agenda_item_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     title: str = Field(min_length=1, max_length=500)
     kind: MotionKind = "resolution"
     #: Default: false for a resolution; confidence votes and elections are always secret.
@@ -41,7 +43,7 @@ class MotionCreateIn(Strict):
 
 
 class MotionUpdateIn(Strict):
-    agenda_item_id: int | None = Field(default=None, ge=1)
+    agenda_item_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=500)
     kind: MotionKind | None = None
     secret: bool | None = None

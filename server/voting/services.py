@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -33,15 +32,15 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem, Attendance, Meeting
+from server.meetings.models import AgendaItem, Attendance, CouncilMembership, Meeting
 from server.realtime.outbox import publish
 from server.voting import rules
 from server.voting.housekeeping import after_commit, housekeeper
 from server.voting.models import Ballot, Motion, MotionOption, SecretBallot, VoteParticipant
 
-log = logging.getLogger(__name__)
-
 CHAIR_ROLES = frozenset({Role.CHAIR})
+#: Ids are 32-bit integers in the database; a larger one in a path cannot exist.
+MAX_ID = 2**31 - 1
 MAX_DURATION_SECONDS = 24 * 3600
 
 
@@ -62,6 +61,8 @@ def get_motion(actor: User, motion_id: int, *, lock: str | None = None) -> tuple
 
     `lock`: "share" (casting) or "update" (closing, opening) takes the row lock on PostgreSQL.
     """
+    if not 0 < motion_id <= MAX_ID:
+        raise NotFound("motion_not_found")
     query = sa.select(Motion).where(Motion.id == motion_id)
     if lock is not None:
         query = query.with_for_update(read=lock == "share").execution_options(
@@ -97,14 +98,22 @@ def spec_of(motion: Motion, options: Sequence[MotionOption] | None = None) -> ru
     )
 
 
+def meeting_for(actor: User, meeting_id: int) -> Meeting:
+    """The meeting if `actor` may see it (404 also for ids no database column can hold)."""
+    if not 0 < meeting_id <= MAX_ID:
+        raise NotFound("meeting_not_found")
+    return access.get_meeting_for(actor, meeting_id)
+
+
 def list_motions(actor: User, meeting_id: int) -> tuple[Meeting, list[Motion]]:
-    meeting = access.get_meeting_for(actor, meeting_id)
+    meeting = meeting_for(actor, meeting_id)
+    staff = is_staff(actor, meeting)
     motions = [
         m
         for m in db.session.scalars(
             sa.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id)
         )
-        if visible_to(actor, meeting, m)
+        if staff or m.opened_at is not None
     ]
     return meeting, motions
 
@@ -115,13 +124,56 @@ def open_motion_id(meeting_id: int) -> int | None:
     )
 
 
+# The three reads below look at the meetings feature's attendance and membership tables
+# directly, as plain columns: they run on every progress tick and join of a 500-seat hall,
+# where loading every member as objects (meetings.services.members) costs tens of ms.
+
+
 def present_member_ids(meeting: Meeting) -> set[int]:
     """Members checked in as present (or online where the council allows it)."""
     settings = meetings.settings_of(meeting.council)
     counted = ("present", "online") if settings.online_attendance else ("present",)
-    member_ids = {m.user_id for m, _ in meetings.members(meeting.council_id)}
-    rows = meetings.attendance_rows(meeting.id)
-    return {uid for uid, row in rows.items() if uid in member_ids and row.state in counted}
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.user_id)
+            .join(
+                CouncilMembership,
+                sa.and_(
+                    CouncilMembership.user_id == Attendance.user_id,
+                    CouncilMembership.council_id == meeting.council_id,
+                ),
+            )
+            .where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.state.in_(counted),
+                CouncilMembership.is_member.is_(True),
+                CouncilMembership.active.is_(True),
+            )
+        )
+    )
+
+
+def member_names(council_id: int) -> list[tuple[int, str]]:
+    """(user id, full name) of the council's active members, in seat order."""
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name)
+        .join(CouncilMembership, CouncilMembership.user_id == User.id)
+        .where(
+            CouncilMembership.council_id == council_id,
+            CouncilMembership.is_member.is_(True),
+            CouncilMembership.active.is_(True),
+        )
+        .order_by(CouncilMembership.seat, User.full_name)
+    ).all()
+    return [(int(uid), str(name)) for uid, name in rows]
+
+
+def attendance_state(meeting_id: int, user_id: int) -> str | None:
+    return db.session.scalar(
+        sa.select(Attendance.state).where(
+            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id
+        )
+    )
 
 
 def voter_ids(motion_id: int) -> set[int]:
@@ -133,8 +185,10 @@ def live_counts(motion: Motion, meeting: Meeting) -> tuple[int, int]:
     already voted; after close, the frozen figures."""
     if motion.status == "closed" and motion.result is not None:
         return int(motion.result["cast"]), int(motion.result["present"])
+    if motion.status == "draft":
+        return 0, len(present_member_ids(meeting))
     if motion.status != "open":
-        return 0, len(present_member_ids(meeting)) if motion.status == "draft" else 0
+        return 0, 0
     voters = voter_ids(motion.id)
     return len(voters), len(present_member_ids(meeting) | voters)
 
@@ -272,7 +326,7 @@ def create_motion(
     max_choices: int | None = None,
 ) -> Motion:
     """A draft motion on an agenda item (secretariat or chair)."""
-    meeting = access.get_meeting_for(actor, meeting_id)
+    meeting = meeting_for(actor, meeting_id)
     access.require_chair_or_secretariat(actor, meeting)
     meetings_require_open(meeting)
     if secret is None:
@@ -333,6 +387,12 @@ def update_motion(actor: User, motion_id: int, **changes: Any) -> Motion:
         "duration_seconds": motion.duration_seconds,
         "max_choices": motion.max_choices,
         "options": [{"label": o.label, "user_id": o.user_id} for o in options_of(motion.id)],
+    }
+    # null means "leave as is" for fields that cannot be empty.
+    changes = {
+        k: v
+        for k, v in changes.items()
+        if v is not None or k not in ("title", "kind", "secret", "rule", "allow_change")
     }
     wanted = {**current, **changes}
     if "kind" in changes and "secret" not in changes:
@@ -503,19 +563,37 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
 # --- Casting -----------------------------------------------------------------------------
 
 
-def cast_vote(actor: User, motion_id: int, raw: Mapping[str, Any]) -> tuple[Motion, bool]:
-    """Record a member's ballot; (motion, changed). The same ballot again changes nothing;
-    a different one replaces it only where the motion allows changing."""
-    motion, meeting = get_motion(actor, motion_id, lock="share")
-    access.require_member(actor, meeting)
+def cast_vote(
+    actor: User, motion_id: int, raw: Mapping[str, Any]
+) -> tuple[Motion, bool, dict[str, Any]]:
+    """Record a member's ballot; (motion, changed, the ballot as recorded). The same ballot
+    again changes nothing; a different one replaces it only where the motion allows it.
+
+    This is the hot path of a vote (500 ballots within a second): few queries, no objects
+    loaded that are not needed.
+    """
+    if not 0 < motion_id <= MAX_ID:
+        raise NotFound("motion_not_found")
+    motion = db.session.scalar(
+        sa.select(Motion)
+        .where(Motion.id == motion_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    if motion is None:
+        raise NotFound("motion_not_found")
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    assert meeting is not None
+    if meeting.status == "draft":
+        access.get_meeting_for(actor, meeting.id)  # staff only: 404 for anyone else
+    if access.member_of(actor, meeting.council_id) is None:
+        # Not a member: say so where the motion may be seen, else reveal nothing.
+        get_motion(actor, motion_id)
+        raise Forbidden("not_a_member")
     if motion.status != "open":
-        raise Conflict(
-            {
-                "draft": "vote_not_open",
-                "closed": "vote_closed",
-                "cancelled": "motion_cancelled",
-            }[motion.status]
-        )
+        if motion.opened_at is None:
+            raise NotFound("motion_not_found")  # a draft is not shown to delegates
+        raise Conflict("motion_cancelled" if motion.status == "cancelled" else "vote_closed")
     if motion.closes_at is not None and utcnow() >= motion.closes_at:
         raise Conflict("vote_closed")
     if not is_eligible(actor, meeting):
@@ -547,19 +625,16 @@ def cast_vote(actor: User, motion_id: int, raw: Mapping[str, Any]) -> tuple[Moti
             )
             changed = True
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    after_commit(lambda: housekeeper(app).mark_progress(motion.id))
-    return motion, changed
+    after_commit(lambda: housekeeper(app).mark_progress(motion_id))
+    return motion, changed, value
 
 
 def is_eligible(user: User, meeting: Meeting) -> bool:
     """A member checked in as present, or online where the council allows it."""
-    # One row read directly: loading every member's attendance on each ballot costs too much.
-    row = db.session.get(Attendance, (meeting.id, user.id))
-    if row is None:
-        return False
-    if row.state == "present":
+    state = attendance_state(meeting.id, user.id)
+    if state == "present":
         return True
-    return row.state == "online" and meetings.settings_of(meeting.council).online_attendance
+    return state == "online" and meetings.settings_of(meeting.council).online_attendance
 
 
 def publish_progress(motion_ids: Sequence[int]) -> None:
@@ -643,15 +718,21 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
     now = utcnow()
     options = options_of(motion.id)
     spec = spec_of(motion, options)
-    rows = list(db.session.scalars(sa.select(Ballot).where(Ballot.motion_id == motion.id)))
-    member_rows = meetings.members(meeting.council_id)
-    names = {u.id: u.full_name for _, u in member_rows}
-    voters = {r.user_id for r in rows}
+    # Plain rows, not objects: a 500-seat hall has 500 of them.
+    rows = [
+        (int(uid), value)
+        for uid, value in db.session.execute(
+            sa.select(Ballot.user_id, Ballot.value).where(Ballot.motion_id == motion.id)
+        )
+    ]
+    member_rows = member_names(meeting.council_id)
+    names = dict(member_rows)
+    voters = {uid for uid, _ in rows}
     member_ids = set(names) | voters
     present_ids = (present_member_ids(meeting) | voters) & member_ids
     counted = rules.count(
         spec,
-        [rules.ballot_from_json(spec, r.value) for r in rows],
+        [rules.ballot_from_json(spec, value) for _, value in rows],
         members=len(member_ids),
         present=len(present_ids),
     )
@@ -669,7 +750,7 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
             "quorum_overridden": motion.quorum_overridden,
         }
     )
-    values = [r.value for r in rows]
+    values = [value for _, value in rows]
     digest = _digest(values)
     named: list[dict[str, Any]] | None = None
     if not motion.secret:
@@ -678,10 +759,10 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
             user = db.session.get(User, uid)
             names[uid] = user.full_name if user is not None else str(uid)
         # In seat order, as the council's own lists are.
-        order = {u.id: i for i, (_, u) in enumerate(member_rows)}
+        order = {uid: i for i, (uid, _) in enumerate(member_rows)}
         named = [
-            {"user_id": r.user_id, "full_name": names[r.user_id], **r.value}
-            for r in sorted(rows, key=lambda r: (order.get(r.user_id, len(order)), r.user_id))
+            {"user_id": uid, "full_name": names[uid], **value}
+            for uid, value in sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0]))
         ]
 
     motion.status = "closed"

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from server.accounts.models import User
 from server.concurrency import run_blocking
@@ -152,9 +158,26 @@ def build_sheet(actor: User, motion_id: int) -> ResultSheet:
 
 
 def result_sheet_pdf(actor: User, motion_id: int) -> tuple[bytes, str]:
-    """(PDF, file name) of a closed vote's result sheet; laid out off the event loop."""
+    """(PDF, file name) of a closed vote's result sheet.
+
+    The result is frozen, so the sheet is laid out once (off the event loop) and kept in the
+    storage directory, keyed by everything it shows; a later change of wording (a council's
+    ballot labels, a renamed session) makes a new one.
+    """
     from server.pdf.result_sheet import result_sheet_pdf as render
 
     sheet = build_sheet(actor, motion_id)
+    key = hashlib.sha256(repr(replace(sheet, generated_at="")).encode()).hexdigest()[:32]
+    path = Path(current_app.config["STORAGE_DIR"]) / "result-sheets" / f"{motion_id}-{key}.pdf"
+    if path.exists():
+        return path.read_bytes(), _filename(motion_id)
     pdf = run_blocking(render, sheet)
-    return pdf, f"bien-ban-kiem-phieu-{motion_id}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(pdf)
+    os.replace(partial, path)
+    return pdf, _filename(motion_id)
+
+
+def _filename(motion_id: int) -> str:
+    return f"bien-ban-kiem-phieu-{motion_id}.pdf"

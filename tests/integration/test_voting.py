@@ -213,6 +213,11 @@ def test_update_and_cancel_draft(hall):
     )
     assert to_election.status_code == 200
     assert to_election.json["secret"] is True
+    nulls = hall.secretary.patch(
+        f"/api/motions/{motion['id']}", json={"title": None, "kind": None, "rule": None}
+    )
+    assert nulls.status_code == 200
+    assert nulls.json["title"] == "Thông qua nghị quyết (sửa)"
     assert hall.delegate(1).patch(f"/api/motions/{motion['id']}", json={}).status_code == 404
     cancelled = hall.secretary.post(f"/api/motions/{motion['id']}/cancel")
     assert cancelled.json["status"] == "cancelled"
@@ -836,6 +841,23 @@ def test_tablet_catches_up_on_missed_vote_events(hall):
     assert names[0] == "vote.opened"
     assert names[-1] == "vote.closed"
     assert missed[-1]["data"]["result"]["yes"] == 1
+
+
+def test_ids_beyond_any_column_are_not_found(hall):
+    huge = 2**40
+    assert hall.secretary.get(f"/api/motions/{huge}").status_code == 404
+    assert (
+        hall.delegate(1).post(f"/api/motions/{huge}/ballot", json={"choice": "yes"}).status_code
+        == 404
+    )
+    assert hall.secretary.get(f"/api/meetings/{huge}/motions").status_code == 404
+    assert (
+        hall.secretary.post(f"/api/meetings/{huge}/motions", json={"title": "X"}).status_code == 404
+    )
+    too_big = hall.secretary.post(
+        f"/api/meetings/{hall.meeting_id}/motions", json={"title": "X", "agenda_item_id": huge}
+    )
+    assert too_big.status_code == 422
 
 
 def test_openapi_lists_the_voting_operations(client):

@@ -62,6 +62,10 @@ def test_open_vote_sheet(hall, app, login):
     ):
         assert expected in text, expected
     assert names[32] not in text  # did not vote
+    # Laid out once: the same bytes again.
+    again = hall.chair.get(f"/api/motions/{motion['id']}/result-sheet.pdf")
+    first = hall.delegate(5).get(f"/api/motions/{motion['id']}/result-sheet.pdf")
+    assert again.data == first.data
     assert " ngày " in text  # the times, in Vietnam time
 
     make_council(app)

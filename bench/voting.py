@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +245,7 @@ def measure(server: LiveServer, n: int, workdir: Path) -> dict[str, Any]:
         "n": n,
         "acked": len(acked),
         "failed": n - len(acked),
+        "statuses": dict(sorted(Counter(str(status) for status, _, _ in answers).items())),
         "lost": lost,
         "counted": result["cast"],
         "ack_ms": [ms for status, _, ms in answers if status == 200],
@@ -272,7 +274,10 @@ def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
         Figure(NAME, f"{label}: ballots lost", raw["lost"], "ballots", "= 0", raw["lost"] == 0,
                notes=notes),
         Figure(NAME, f"{label}: answers not 200", raw["failed"], "ballots", "= 0",
-               raw["failed"] == 0),
+               raw["failed"] == 0,
+               notes="answers by status: " + ", ".join(
+                   f"{k if k != '0' else 'no answer'}: {v}" for k, v in raw["statuses"].items()
+               )),
         Figure(NAME, f"{label}: ack latency p50", ack_p50, "ms",
                baseline=percentile(raw["baseline_ms"], 50), baseline_label="getCurrentUser p50",
                ratio=ack_p50 / percentile(raw["baseline_ms"], 50)),

@@ -455,6 +455,23 @@ def test_who_may_not_vote(hall, app, login):
     make_council(app, prefix="ot")
     outsider = login("ot01", PASSWORD)
     assert outsider.post(url, json={"choice": "yes"}).status_code == 404
+    # A vote of another session of the same council: checked in here is not checked in there.
+    other_meeting = hall.secretary.post(
+        "/api/meetings",
+        json={
+            "council_id": hall.secretary.get("/api/councils").json["councils"][0]["id"],
+            "title": "Kỳ họp chuyên đề",
+            "starts_at": "2026-12-20T08:00:00+07:00",
+            "ends_at": "2026-12-20T17:00:00+07:00",
+            "status": "scheduled",
+        },
+    ).json["id"]
+    elsewhere = hall.secretary.post(
+        f"/api/meetings/{other_meeting}/motions", json={"title": "Biểu quyết khác"}
+    ).json
+    hall.chair.post(f"/api/motions/{elsewhere['id']}/open", json={"override_quorum": True})
+    there = hall.vote(1, elsewhere["id"], choice="yes")
+    assert (there.status_code, there.json["error"]["code"]) == (403, "not_checked_in")
     # A delegate who checked out may no longer vote.
     hall.delegate(35).post(f"/api/meetings/{hall.meeting_id}/attendance/check-out", json={})
     assert hall.vote(35, motion["id"], choice="yes").json["error"]["code"] == "not_checked_in"

@@ -66,8 +66,29 @@ def cast(tablet: Tablet, motion_id: int, n: int) -> requests.Response:
     )
 
 
-def test_killed_mid_vote_loses_no_acknowledged_ballot(live_sqlite: LiveServer):
-    server = live_sqlite.start()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A prepared database (SQLite or PostgreSQL) and a server on it, not yet started."""
+    storage = tmp_path / "storage"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'live.db'}"
+        prepare_database(url, storage)
+        server = LiveServer(database_url=url, storage=storage)
+        yield server
+        server.stop()
+        return
+    postgres = request.getfixturevalue("postgres_server")
+    name = f"k_{uuid.uuid4().hex[:10]}"
+    postgres.create_database(name)
+    prepare_database(postgres.url(name), storage)
+    server = LiveServer(database_url=postgres.url(name), storage=storage)
+    yield server
+    server.stop()
+    postgres.drop_database(name)
+
+
+def test_killed_mid_vote_loses_no_acknowledged_ballot(live_server: LiveServer):
+    server = live_server.start()
     hall = Session(server.url)
     hall.check_in_everyone()
     delegates = {n: Tablet(server.url, f"delegate{n:02d}") for n in range(1, DELEGATES + 1)}

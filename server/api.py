@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, ses
 from flask_login import current_user
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
+from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.routing import IntegerConverter
 
 from server.errors import BadRequest, Forbidden, Invalid, NotAuthenticated, UnsupportedMediaType
@@ -41,11 +42,20 @@ Counter = Annotated[int, Field(ge=0, le=2**53)]
 
 
 class BoundedIntConverter(IntegerConverter):
-    """Flask's <int:...> limited to ids the database can hold (beyond: 404, not an overflow)."""
+    """Flask's <int:...> for ids: one beyond what the database holds is not found (404).
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    Longer numbers do not match at all; ten-digit ones above MAX_ID end the routing with
+    404 here, before a query could overflow the column. (The converter's `max` would not
+    do: Werkzeug then answers 405 when another method is routed at the same path.)
+    """
+
+    regex = r"\d{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise WerkzeugNotFound()
+        return number
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -149,11 +149,13 @@ def _register_features(app: Flask) -> None:
     from server.meetings import bp as meetings_bp
     from server.ops.cli import backup_cli
     from server.realtime import bp as realtime_bp
+    from server.voting import bp as voting_bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(realtime_bp)
+    app.register_blueprint(voting_bp)
     web.init_app(app)
     observability.init_app(app)
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 
 from server.accounts import services as accounts
 from server.accounts.models import Role, User
@@ -56,8 +57,12 @@ class Ctx:
     other: dict[str, Any]
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
+    def _context(self) -> AbstractContextManager[Any]:
+        """The app context, unless already inside one (a second session would deadlock SQLite)."""
+        return nullcontext() if has_app_context() else self.app.app_context()
+
     def uid(self, username: str) -> int:
-        with self.app.app_context():
+        with self._context():
             user = accounts.find_user(username)
             assert user is not None
             return int(user.id)
@@ -71,7 +76,7 @@ class Ctx:
         return f"{prefix}{next(self.counter)}"
 
     def new_item(self) -> int:
-        with self.app.app_context():
+        with self._context():
             item = meetings.create_agenda_item(
                 self.actor("secretary"), self.meeting_id, title=self.unique("Mục ")
             )
@@ -79,12 +84,12 @@ class Ctx:
             return int(item.id)
 
     def agenda_order(self) -> list[dict[str, Any]]:
-        with self.app.app_context():
+        with self._context():
             meeting = db.session.get(Meeting, self.meeting_id)
             return [{"id": i["id"], "parent_id": i["parent_id"]} for i in meetings.agenda(meeting)]
 
     def make_current(self) -> int:
-        with self.app.app_context():
+        with self._context():
             meeting = db.session.get(Meeting, self.meeting_id)
             current = meeting.current_agenda_item_id
             if current is None:
@@ -96,7 +101,7 @@ class Ctx:
     def new_speaker(self, username: str = "delegate02", *, speaking: bool = False) -> int:
         """A waiting request of a delegate who is not the caller (a fresh one each time)."""
         self.make_current()
-        with self.app.app_context():
+        with self._context():
             # Each call takes the next free delegate, so requests never collide.
             for n in range(2, 51):
                 name = f"delegate{n:02d}"
@@ -111,21 +116,49 @@ class Ctx:
                 return int(row.id)
         raise AssertionError("no delegate left to queue")
 
+    def check_in(self, username: str = "delegate01") -> None:
+        with self._context():
+            meetings.check_in(self.actor(username), self.meeting_id)
+            db.session.commit()
+
+    def new_motion(self, status: str = "draft") -> int:
+        """A fresh resolution motion, left as a draft, open or closed."""
+        from server.voting import services as voting
+
+        with self._context():
+            # Only one vote may be open in a meeting: close the last caller's first.
+            still_open = voting.open_motion_id(self.meeting_id)
+            if still_open is not None:
+                voting.close_vote(self.actor("chair"), still_open)
+                db.session.commit()
+            motion = voting.create_motion(
+                self.actor("secretary"),
+                self.meeting_id,
+                agenda_item_id=self.new_item(),
+                title=self.unique("Nghị quyết "),
+            )
+            if status in ("open", "closed"):
+                voting.open_vote(self.actor("chair"), motion.id, override_quorum=True)
+            if status == "closed":
+                voting.close_vote(self.actor("chair"), motion.id)
+            db.session.commit()
+            return int(motion.id)
+
     def new_user(self) -> int:
-        with self.app.app_context():
+        with self._context():
             user = accounts.create_user(self.unique("tmp"), "Tạm", [Role.GUEST])
             db.session.commit()
             return int(user.id)
 
     def new_device(self, username: str = "delegate12") -> int:
-        with self.app.app_context():
+        with self._context():
             token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
             _, device = accounts.pair_device(token, "Tablet")
             db.session.commit()
             return int(device.id)
 
     def new_token(self, username: str = "delegate13") -> str:
-        with self.app.app_context():
+        with self._context():
             token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
             db.session.commit()
             return token
@@ -170,6 +203,21 @@ def staff(status: int, *, chair: bool = True, display: int = 403) -> Expect:
 
 def secretariat(status: int) -> Expect:
     return staff(status, chair=False)
+
+
+def chair_only(status: int, *, hidden: bool = False) -> Expect:
+    """The chair (and admins) only; `hidden`: others cannot even see the target (a draft)."""
+    others = 404 if hidden else 403
+    return expect(
+        guest=others, delegate=others, display=others, chair=status, secretary=403, admin=status
+    )
+
+
+def drafts(status: int) -> Expect:
+    """Editing a draft motion: chair and secretariat; to everyone else a draft is not there."""
+    return expect(
+        guest=404, delegate=404, display=404, chair=status, secretary=status, admin=status
+    )
 
 
 def members(status: int) -> Expect:
@@ -339,6 +387,55 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
     "endFloor": (
         lambda c: Call("POST", f"/api/speakers/{c.new_speaker(speaking=True)}/end"),
         staff(200),
+    ),
+    # --- voting ---
+    "createMotion": (
+        lambda c: Call(
+            "POST",
+            f"/api/meetings/{c.meeting_id}/motions",
+            json={"agenda_item_id": c.new_item(), "title": "Nghị quyết thử"},
+        ),
+        staff(201),
+    ),
+    "listMotions": (lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/motions"), readers(200)),
+    "getMotion": (lambda c: Call("GET", f"/api/motions/{c.new_motion('open')}"), readers(200)),
+    "updateMotion": (
+        lambda c: Call("PATCH", f"/api/motions/{c.new_motion()}", json={"title": "Tên mới"}),
+        drafts(200),
+    ),
+    "cancelMotion": (lambda c: Call("POST", f"/api/motions/{c.new_motion()}/cancel"), drafts(200)),
+    "openVote": (
+        lambda c: Call(
+            "POST", f"/api/motions/{c.new_motion()}/open", json={"override_quorum": True}
+        ),
+        chair_only(200, hidden=True),
+    ),
+    "castVote": (
+        lambda c: (
+            c.check_in(),
+            Call("POST", f"/api/motions/{c.new_motion('open')}/ballot", json={"choice": "yes"}),
+        )[1],
+        members(200),
+    ),
+    "closeVote": (
+        lambda c: Call("POST", f"/api/motions/{c.new_motion('open')}/close"),
+        chair_only(200),
+    ),
+    "getVoteResult": (
+        lambda c: Call("GET", f"/api/motions/{c.new_motion('closed')}/result"),
+        readers(200),
+    ),
+    "listNonVoters": (
+        lambda c: Call("GET", f"/api/motions/{c.new_motion('open')}/non-voters"),
+        chair_only(200),
+    ),
+    "announceResult": (
+        lambda c: Call("POST", f"/api/motions/{c.new_motion('closed')}/announce"),
+        chair_only(200),
+    ),
+    "getResultSheet": (
+        lambda c: Call("GET", f"/api/motions/{c.new_motion('closed')}/result-sheet.pdf"),
+        readers(200),
     ),
 }
 

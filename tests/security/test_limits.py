@@ -22,3 +22,18 @@ def test_null_for_a_required_field_changes_nothing(login, demo_meeting_id):
     response = secretary.patch(f"/api/agenda/{item['id']}", json={"title": None, "kind": None})
     assert response.status_code == 200
     assert response.json["title"] == item["title"]
+
+
+def test_ten_digit_ids_are_not_found_on_every_route(login, demo_meeting_id):
+    secretary = login("secretary")
+    for path in (
+        "/api/meetings/9999999999",
+        "/api/meetings/2147483648/motions",
+        "/api/motions/9999999999",
+        "/api/agenda/9999999999",
+    ):
+        for method in (secretary.get, secretary.post, secretary.patch):
+            response = method(path, json={})
+            assert response.status_code in (404, 405), (path, response.status_code)
+    assert secretary.get("/api/meetings/2147483648/motions").status_code == 404
+    assert secretary.post("/api/meetings/2147483648/motions", json={}).status_code == 404

@@ -1,0 +1,339 @@
+"""Voting under load: N delegates cast their ballots within one second, over HTTP, as tablets do.
+
+For N = 50, 200, 500 on SQLite (the embedded default) and on PostgreSQL (durable: fsync and
+synchronous_commit on), against one real server process (python -m server.wsgi, gevent):
+
+- N tablets log in, connect their Socket.IO socket and join the session (simulated in a few
+  gevent client processes, bench/voting_client.py);
+- baseline: each tablet sends getCurrentUser (an authenticated read) at the moments it will
+  later vote, spread evenly over one second;
+- the chair opens an open (named) vote; each tablet casts its ballot at its moment; we record
+  every answer and its latency;
+- the chair closes the vote; we record when `vote.closed` reaches each tablet;
+- ballots lost: acknowledged (200) ballots missing from the result's named list (must be 0).
+
+Figures: ballots lost, failed answers, ack latency p50 / p99 (and p99 over the baseline's p99,
+same tablets, same schedule, same run), close -> result on every tablet (p50, max).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.common import Figure, at_most, median, percentile
+from tests.conftest import build_app
+from tests.live import ROOT, LiveServer, Tablet, prepare_database
+from tests.services import PostgresServer, start_postgres
+
+NAME = "voting"
+SIZES = (50, 200, 500)
+#: Tablets per client process.
+TABLETS_PER_CLIENT = 125
+ACK_P99_TARGET_MS = 200.0
+RESULT_TARGET_MS = 100.0
+
+
+def username(n: int) -> str:
+    """delegate01..delegate50 exist in the demo; the bench adds delegate051..delegate500."""
+    return f"delegate{n:02d}" if n <= 50 else f"delegate{n:03d}"
+
+
+def prepare(url: str, storage: Path, members: int) -> None:
+    """The demo council grown to `members` delegates, every one of them checked in."""
+    prepare_database(url, storage)
+    app = build_app(url, storage)
+    from server.accounts import services as accounts
+    from server.accounts.models import Role, User
+    from server.extensions import db
+    from server.meetings import services as meetings
+    from server.meetings.models import Attendance, Meeting
+
+    with app.app_context():
+        model = db.session.scalar(sa.select(User).where(User.username == "delegate01"))
+        assert model is not None
+        meeting = db.session.scalar(sa.select(Meeting).order_by(Meeting.id))
+        assert meeting is not None
+        for n in range(51, members + 1):
+            user = accounts.create_user(
+                username(n), f"Đại biểu số {n}", [Role.DELEGATE], is_demo=True
+            )
+            user.password_hash = model.password_hash  # the demo password
+            meetings.add_membership(meeting.council_id, user.id, is_member=True, seat=n)
+        for _membership, user in meetings.members(meeting.council_id):
+            db.session.add(
+                Attendance(
+                    meeting_id=meeting.id, user_id=user.id, state="present", method="secretariat"
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def durable_postgres(root: Path) -> PostgresServer:
+    """PostgreSQL as in production: fsync and synchronous_commit on (the test servers turn
+    them off for speed)."""
+    server = start_postgres(root)
+    server.stop()
+    options = (
+        f"-p {server.port} -k {server.root} -c listen_addresses=127.0.0.1 "
+        "-c max_connections=300 -c shared_buffers=128MB"
+    )
+    # The same pg_ctl call as the test servers', with production durability.
+    server._run(
+        "pg_ctl", "-D", str(server.datadir), "-o", options, "-l",
+        str(server.root / "server.log"), "-w", "-t", "60", "start",
+    )  # fmt: skip
+    return server
+
+
+class Clients:
+    """Simulated tablets in a few gevent processes."""
+
+    def __init__(self, url: str, meeting_id: int, users: list[str], workdir: Path) -> None:
+        self.processes: list[subprocess.Popen[str]] = []
+        self.sizes: list[int] = []
+        for start in range(0, len(users), TABLETS_PER_CLIENT):
+            chunk = users[start : start + TABLETS_PER_CLIENT]
+            config = workdir / f"clients-{start}.json"
+            config.write_text(
+                json.dumps(
+                    {"url": url, "meeting_id": meeting_id, "tablets": [[u, "demo"] for u in chunk]}
+                )
+            )
+            with (workdir / f"clients-{start}.log").open("ab") as log:
+                self.processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "bench.voting_client", str(config)],
+                        cwd=ROOT,
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=log,
+                        text=True,
+                    )
+                )
+            self.sizes.append(len(chunk))
+        try:
+            for process in self.processes:
+                ready = self._read(process)
+                assert "ready" in ready, ready
+        except BaseException:
+            self.kill()
+            raise
+
+    @staticmethod
+    def _read(process: subprocess.Popen[str]) -> dict[str, Any]:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError("a client process died")
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    @staticmethod
+    def _send(process: subprocess.Popen[str], message: dict[str, Any]) -> None:
+        assert process.stdin is not None
+        process.stdin.write(json.dumps(message) + "\n")
+        process.stdin.flush()
+
+    def round(
+        self, method: str, path: str, bodies: list[Any], offsets: list[float]
+    ) -> list[tuple[int, float, float]]:
+        """Every tablet sends one request at t0 + its offset: [(status, sent, ms)] per tablet."""
+        t0 = time.time() + 0.5
+        index = 0
+        for process, size in zip(self.processes, self.sizes, strict=True):
+            requests = [
+                [i, method, path, bodies[index + i], offsets[index + i]] for i in range(size)
+            ]
+            self._send(process, {"round": 1, "t0": t0, "requests": requests})
+            index += size
+        answers: list[tuple[int, float, float]] = []
+        for process in self.processes:
+            found = sorted(self._read(process)["answers"])
+            answers += [(status, sent, ms) for _, status, sent, ms in found]
+        return answers
+
+    def await_closed(self, motion_id: int) -> tuple[list[float | None], int, int]:
+        """When each tablet had the result, how many by catching up after a reconnection,
+        and how many times connections dropped during the round."""
+        for process in self.processes:
+            self._send(process, {"await": "vote.closed", "motion_id": motion_id, "timeout": 30})
+        received: list[float | None] = []
+        caught_up = drops = 0
+        for process in self.processes:
+            answer = self._read(process)
+            received += answer["received"]
+            caught_up += answer["caught_up"]
+            drops += answer["drops"]
+        return received, caught_up, drops
+
+    def quit(self) -> None:
+        for process in self.processes:
+            try:
+                self._send(process, {"quit": True})
+                process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+                process.wait(timeout=30)
+
+    def kill(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
+
+
+def measure(server: LiveServer, n: int, workdir: Path) -> dict[str, Any]:
+    """One vote of `n` delegates within one second; the raw figures."""
+    chair = Tablet(server.url, "chair")
+    secretary = Tablet(server.url, "secretary")
+    meeting_id = secretary.api("GET", "/api/meetings").json()["meetings"][0]["id"]
+    users = [username(i) for i in range(1, n + 1)]
+    clients = Clients(server.url, meeting_id, users, workdir)
+    try:
+        rng = random.Random(n)
+        offsets = [i / n for i in range(n)]
+        rng.shuffle(offsets)
+        baseline = clients.round("GET", "/api/me", [None] * n, offsets)
+
+        motion = secretary.api(
+            "POST",
+            f"/api/meetings/{meeting_id}/motions",
+            json={"title": f"Biểu quyết thử tải {n} đại biểu"},
+        ).json()
+        opened = chair.api("POST", f"/api/motions/{motion['id']}/open", json={})
+        assert opened.status_code == 200, opened.text
+        choices = [{"choice": rng.choice(("yes", "yes", "no", "abstain"))} for _ in range(n)]
+        path = f"/api/motions/{motion['id']}/ballot"
+        answers = clients.round("POST", path, choices, offsets)
+        started = time.time()
+        closed = chair.api("POST", f"/api/motions/{motion['id']}/close")
+        close_answer_ms = (time.time() - started) * 1000
+        assert closed.status_code == 200, closed.text
+        received, caught_up, drops = clients.await_closed(motion["id"])
+        result = closed.json()["result"]
+    finally:
+        clients.quit()
+    council_id = secretary.api("GET", "/api/councils").json()["councils"][0]["id"]
+    members = {
+        m["username"]: m["user_id"]
+        for m in secretary.api("GET", f"/api/councils/{council_id}/members").json()["members"]
+    }
+    chair.close()
+    secretary.close()
+    named = {e["user_id"]: e["choice"] for e in result["named"]}
+    acked = [users[i] for i, (status, _, _) in enumerate(answers) if status == 200]
+    lost = sum(
+        1
+        for i, u in enumerate(users)
+        if answers[i][0] == 200 and named.get(members[u]) != choices[i]["choice"]
+    )
+    sends = sorted(sent for _, sent, _ in answers)
+    return {
+        "n": n,
+        "acked": len(acked),
+        "failed": n - len(acked),
+        "statuses": dict(sorted(Counter(str(status) for status, _, _ in answers).items())),
+        "lost": lost,
+        "counted": result["cast"],
+        "ack_ms": [ms for status, _, ms in answers if status == 200],
+        "baseline_ms": [ms for status, _, ms in baseline if status == 200],
+        "send_window_s": sends[-1] - sends[0],
+        "close_answer_ms": close_answer_ms,
+        "result_ms": [(r - started) * 1000 for r in received if r is not None],
+        "missing_result": sum(1 for r in received if r is None),
+        "caught_up": caught_up,
+        "drops": drops,
+    }
+
+
+def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
+    n = raw["n"]
+    label = f"{backend}, N={n}"
+    ack_p50 = percentile(raw["ack_ms"], 50)
+    ack_p99 = percentile(raw["ack_ms"], 99)
+    base_p99 = percentile(raw["baseline_ms"], 99)
+    result_max = max(raw["result_ms"]) if raw["result_ms"] else math.nan
+    notes = (
+        f"{raw['acked']} acknowledged, {raw['counted']} counted; sent over "
+        f"{raw['send_window_s']:.2f} s"
+    )
+    return [
+        Figure(NAME, f"{label}: ballots lost", raw["lost"], "ballots", "= 0", raw["lost"] == 0,
+               notes=notes),
+        Figure(NAME, f"{label}: answers not 200", raw["failed"], "ballots", "= 0",
+               raw["failed"] == 0,
+               notes="answers by status: " + ", ".join(
+                   f"{k if k != '0' else 'no answer'}: {v}" for k, v in raw["statuses"].items()
+               )),
+        Figure(NAME, f"{label}: ack latency p50", ack_p50, "ms",
+               baseline=percentile(raw["baseline_ms"], 50), baseline_label="getCurrentUser p50",
+               ratio=ack_p50 / percentile(raw["baseline_ms"], 50)),
+        Figure(NAME, f"{label}: ack latency p99", ack_p99, "ms",
+               f"< {ACK_P99_TARGET_MS:.0f} ms", at_most(ack_p99, ACK_P99_TARGET_MS),
+               baseline=base_p99, baseline_label="getCurrentUser p99", ratio=ack_p99 / base_p99),
+        Figure(NAME, f"{label}: close -> result on every tablet (max)", result_max, "ms",
+               f"< {RESULT_TARGET_MS:.0f} ms", at_most(result_max, RESULT_TARGET_MS),
+               notes=f"p50 {median(raw['result_ms']):.0f} ms; closeVote answered in "
+               f"{raw['close_answer_ms']:.0f} ms; {raw['caught_up']} tablets had it by "
+               f"catching up after a dropped connection ({raw['drops']} drops during the "
+               f"vote); {raw['missing_result']} without it after 30 s"),
+        Figure(NAME, f"{label}: tablets without the result", raw["missing_result"], "tablets",
+               "= 0", raw["missing_result"] == 0),
+    ]  # fmt: skip
+
+
+def run_backend(backend: str, workdir: Path) -> list[Figure]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    postgres: PostgresServer | None = None
+    if backend == "postgres":
+        # Not under workdir: the postgres system user must reach its directory.
+        postgres = durable_postgres(Path(tempfile.mkdtemp(prefix="bench-voting-pg-")))
+        postgres.create_database("bench")
+        url = postgres.url("bench")
+    else:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    storage = workdir / "storage"
+    figures: list[Figure] = []
+    try:
+        prepare(url, storage, max(SIZES))
+        server = LiveServer(database_url=url, storage=storage).start()
+        try:
+            for n in SIZES:
+                raw = measure(server, n, workdir)
+                print(
+                    f"   {backend} N={n}: {json.dumps({k: v for k, v in raw.items() if not k.endswith('_ms')})}",  # noqa: E501
+                    flush=True,
+                )
+                figures += figures_for(backend, raw)
+        finally:
+            server.stop()
+    finally:
+        if postgres is not None:
+            postgres.remove()
+    return figures
+
+
+def run(workdir: Path) -> list[Figure]:
+    figures: list[Figure] = []
+    for backend in ("sqlite", "postgres"):
+        figures += run_backend(backend, workdir / backend)
+    return figures
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory(prefix="bench-voting-") as tmp:
+        for figure in run(Path(tmp)):
+            print(figure)

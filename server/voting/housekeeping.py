@@ -1,0 +1,232 @@
+"""Work a process does beside requests while votes run: closing on time, progress, scrubbing.
+
+One `Housekeeper` per application runs a small loop as a background task (a greenlet under
+gevent, a thread in tests):
+
+- **Closing on time.** A vote with a duration gets a deadline when it opens (in the process
+  that opened it) and whenever a process sweeps the database for open votes (at start, through
+  the `@on_serve` hook, and every few seconds after). At the deadline the loop closes the
+  vote with `services.close_if_due`, which locks the motion row and does nothing when the vote
+  is no longer open, so two processes (or the chair and a timer) never both close it.
+- **Progress.** `castVote` marks its motion; the loop publishes `vote.progress` (counts only)
+  at most every VOTE_PROGRESS_SECONDS per motion, so 500 ballots in a second cost a few
+  broadcasts instead of 500.
+- **Scrubbing.** After a secret vote closes, the write-ahead log (SQLite) or the dead row
+  versions (PostgreSQL) that still held ballots beside voters are cleared.
+
+In a serving process the loop runs for the life of the process; elsewhere (tests, CLI) it
+starts on demand and stops when there is nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from types import ModuleType
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from server.db import utcnow
+from server.extensions import db, socketio
+from server.lifecycle import on_serve
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "voting.housekeeper"
+
+
+class Housekeeper:
+    def __init__(self, app: Flask, *, permanent: bool = False) -> None:
+        self.app = app
+        self.permanent = permanent
+        self._lock = threading.Lock()
+        self._deadlines: dict[int, datetime] = {}
+        self._dirty: set[int] = set()
+        self._last_progress: dict[int, float] = {}
+        self._scrub = False
+        self._running = False
+        self._last_sweep = 0.0
+        self._failures: dict[int, int] = {}
+
+    # --- Requests from services (after their transaction committed) ---------------------
+
+    def arm(self, motion_id: int, closes_at: datetime) -> None:
+        with self._lock:
+            self._deadlines[motion_id] = closes_at
+        self._ensure_running()
+
+    def disarm(self, motion_id: int) -> None:
+        with self._lock:
+            self._deadlines.pop(motion_id, None)
+            self._dirty.discard(motion_id)
+
+    def mark_progress(self, motion_id: int) -> None:
+        with self._lock:
+            self._dirty.add(motion_id)
+        self._ensure_running()
+
+    def request_scrub(self) -> None:
+        with self._lock:
+            self._scrub = True
+        self._ensure_running()
+
+    def deadlines(self) -> dict[int, datetime]:
+        with self._lock:
+            return dict(self._deadlines)
+
+    # --- The loop ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._ensure_running()
+
+    def _ensure_running(self) -> None:
+        with self._lock:
+            if self._running:
+                return
+            self._running = True
+        socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        tick = float(self.app.config.get("VOTE_TICK_SECONDS", 0.1))
+        while True:
+            try:
+                if not self._step():
+                    return
+            except Exception:
+                log.exception("voting housekeeping step failed")
+            socketio.sleep(tick)
+
+    def _step(self) -> bool:
+        """One round; False when the loop may stop (nothing to do, not permanent)."""
+        config = self.app.config
+        now = utcnow()
+        monotonic = time.monotonic()
+        every = float(config.get("VOTE_PROGRESS_SECONDS", 0.5))
+        with self._lock:
+            due = [m for m, at in self._deadlines.items() if at <= now]
+            progress = [
+                m for m in self._dirty if monotonic - self._last_progress.get(m, 0.0) >= every
+            ]
+            for m in progress:
+                self._dirty.discard(m)
+                self._last_progress[m] = monotonic
+            scrub = self._scrub
+            self._scrub = False
+            sweep = self.permanent and (
+                monotonic - self._last_sweep >= float(config.get("VOTE_SWEEP_SECONDS", 5.0))
+            )
+            if sweep:
+                self._last_sweep = monotonic
+        for motion_id in due:
+            self._close(motion_id)
+        if progress:
+            self._in_app(lambda: _services().publish_progress(progress), "progress")
+        if scrub:
+            self._in_app(lambda: _services().scrub_linked_ballots(), "scrub", commit=False)
+        if sweep:
+            self.sweep()
+        with self._lock:
+            idle = not (self._deadlines or self._dirty or self._scrub)
+            if idle and not self.permanent:
+                self._running = False
+                return False
+        return True
+
+    def sweep(self) -> None:
+        """Take the deadlines of every open vote from the database (opened by any process)."""
+
+        def load() -> None:
+            found = _services().open_deadlines()
+            with self._lock:
+                for motion_id in list(self._deadlines):
+                    if motion_id not in found:
+                        del self._deadlines[motion_id]
+                self._deadlines.update(found)
+
+        self._in_app(load, "sweep", commit=False)
+
+    def _close(self, motion_id: int) -> None:
+        closed = self._in_app(lambda: _services().close_if_due(motion_id), f"close {motion_id}")
+        if isinstance(closed, datetime):
+            # Not due yet after all (the deadline moved): wait for the one in the database.
+            with self._lock:
+                self._deadlines[motion_id] = closed
+            return
+        if closed is None:
+            # Failed (database away?): try again on later rounds, then give up to the sweep.
+            failures = self._failures.get(motion_id, 0) + 1
+            self._failures[motion_id] = failures
+            if failures < 50:
+                return
+        self._failures.pop(motion_id, None)
+        with self._lock:
+            self._deadlines.pop(motion_id, None)
+
+    def _in_app(self, work: Callable[[], object], what: str, *, commit: bool = True) -> object:
+        """Run `work` in an app context and commit; None (logged) when it failed."""
+        with self.app.app_context():
+            try:
+                result = work()
+                if commit:
+                    db.session.commit()
+                return True if result is None else result
+            except Exception:
+                db.session.rollback()
+                log.exception("voting housekeeping: %s failed", what)
+                return None
+            finally:
+                db.session.remove()
+
+
+def _services() -> ModuleType:
+    # Imported late: services imports this module.
+    from server.voting import services
+
+    return services
+
+
+def housekeeper(app: Flask) -> Housekeeper:
+    """The application's housekeeper (created on first use)."""
+    found: Housekeeper | None = app.extensions.get(EXTENSION_KEY)
+    if found is None:
+        found = Housekeeper(app)
+        app.extensions[EXTENSION_KEY] = found
+    return found
+
+
+@on_serve
+def start_housekeeping(app: Flask) -> None:
+    """Serving process: re-arm the timers of votes that are open, then keep sweeping."""
+    keeper = housekeeper(app)
+    keeper.permanent = True
+    keeper.sweep()
+    keeper.start()
+
+
+# --- Running work after the transaction commits -----------------------------------------
+
+_AFTER_COMMIT = "voting.after_commit"
+
+
+def after_commit(fn: Callable[[], None]) -> None:
+    """Run `fn` once the current transaction has committed (never if it rolls back)."""
+    db.session().info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for fn in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            fn()
+        except Exception:
+            log.exception("after-commit work of a vote failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)

@@ -1,0 +1,953 @@
+"""Motions and votes: create, open, cast, close, announce, cancel.
+
+Each function takes the acting user, checks permission through meetings.access, changes
+rows, records the meeting events and audit entries (sent and kept only if the caller's
+transaction commits) and returns what it changed. Counting is `rules.count`.
+
+Concurrency. `castVote` holds a shared lock on the motion row (FOR SHARE on PostgreSQL) and
+`closeVote` an exclusive one (FOR UPDATE), so a close waits for ballots being written and a
+ballot arriving after the close sees the vote closed: every acknowledged ballot is counted.
+On SQLite every write transaction takes the database lock up front (BEGIN IMMEDIATE), which
+orders them the same way. The primary key of `ballots` (motion, user) is the one-ballot-per-
+delegate guarantee; a partial unique index keeps one open vote per meeting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from server.accounts.models import Role, User
+from server.audit import service as audit
+from server.db import upsert_insert, utcnow
+from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.meetings import access
+from server.meetings import services as meetings
+from server.meetings.models import AgendaItem, Attendance, CouncilMembership, Meeting
+from server.realtime.outbox import publish
+from server.voting import rules
+from server.voting.housekeeping import after_commit, housekeeper
+from server.voting.models import Ballot, Motion, MotionOption, SecretBallot, VoteParticipant
+
+CHAIR_ROLES = frozenset({Role.CHAIR})
+#: Ids are 32-bit integers in the database; a larger one in a path cannot exist.
+MAX_ID = 2**31 - 1
+MAX_DURATION_SECONDS = 24 * 3600
+
+
+# --- Looking up --------------------------------------------------------------------------
+
+
+def is_staff(user: User, meeting: Meeting) -> bool:
+    return access.is_staff_of(user, meeting.council_id)
+
+
+def visible_to(user: User, meeting: Meeting, motion: Motion) -> bool:
+    """Delegates, guests and the display see votes once opened; staff see drafts too."""
+    return motion.opened_at is not None or is_staff(user, meeting)
+
+
+def get_motion(actor: User, motion_id: int, *, lock: str | None = None) -> tuple[Motion, Meeting]:
+    """The motion and its meeting if `actor` may see them (else 404).
+
+    `lock`: "share" (casting) or "update" (closing, opening) takes the row lock on PostgreSQL.
+    """
+    if not 0 < motion_id <= MAX_ID:
+        raise NotFound("motion_not_found")
+    query = sa.select(Motion).where(Motion.id == motion_id)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share").execution_options(
+            populate_existing=True
+        )
+    motion = db.session.scalar(query)
+    if motion is None:
+        raise NotFound("motion_not_found")
+    meeting = access.get_meeting_for(actor, motion.meeting_id)
+    if not visible_to(actor, meeting, motion):
+        raise NotFound("motion_not_found")
+    return motion, meeting
+
+
+def options_of(motion_id: int) -> list[MotionOption]:
+    return list(
+        db.session.scalars(
+            sa.select(MotionOption)
+            .where(MotionOption.motion_id == motion_id)
+            .order_by(MotionOption.position)
+        )
+    )
+
+
+def spec_of(motion: Motion, options: Sequence[MotionOption] | None = None) -> rules.MotionSpec:
+    if options is None:
+        options = options_of(motion.id) if motion.kind != "resolution" else []
+    return rules.MotionSpec(
+        kind=motion.kind,  # type: ignore[arg-type]
+        rule=motion.rule,  # type: ignore[arg-type]
+        option_ids=tuple(o.id for o in options),
+        max_choices=motion.max_choices or 0,
+    )
+
+
+def meeting_for(actor: User, meeting_id: int) -> Meeting:
+    """The meeting if `actor` may see it (404 also for ids no database column can hold)."""
+    if not 0 < meeting_id <= MAX_ID:
+        raise NotFound("meeting_not_found")
+    return access.get_meeting_for(actor, meeting_id)
+
+
+def list_motions(actor: User, meeting_id: int) -> tuple[Meeting, list[Motion]]:
+    meeting = meeting_for(actor, meeting_id)
+    staff = is_staff(actor, meeting)
+    motions = [
+        m
+        for m in db.session.scalars(
+            sa.select(Motion).where(Motion.meeting_id == meeting.id).order_by(Motion.id)
+        )
+        if staff or m.opened_at is not None
+    ]
+    return meeting, motions
+
+
+def open_motion_id(meeting_id: int) -> int | None:
+    return db.session.scalar(
+        sa.select(Motion.id).where(Motion.meeting_id == meeting_id, Motion.status == "open")
+    )
+
+
+# The three reads below look at the meetings feature's attendance and membership tables
+# directly, as plain columns: they run on every progress tick and join of a 500-seat hall,
+# where loading every member as objects (meetings.services.members) costs tens of ms.
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """Members checked in as present (or online where the council allows it)."""
+    settings = meetings.settings_of(meeting.council)
+    counted = ("present", "online") if settings.online_attendance else ("present",)
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.user_id)
+            .join(
+                CouncilMembership,
+                sa.and_(
+                    CouncilMembership.user_id == Attendance.user_id,
+                    CouncilMembership.council_id == meeting.council_id,
+                ),
+            )
+            .where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.state.in_(counted),
+                CouncilMembership.is_member.is_(True),
+                CouncilMembership.active.is_(True),
+            )
+        )
+    )
+
+
+def member_names(council_id: int) -> list[tuple[int, str]]:
+    """(user id, full name) of the council's active members, in seat order."""
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name)
+        .join(CouncilMembership, CouncilMembership.user_id == User.id)
+        .where(
+            CouncilMembership.council_id == council_id,
+            CouncilMembership.is_member.is_(True),
+            CouncilMembership.active.is_(True),
+        )
+        .order_by(CouncilMembership.seat, User.full_name)
+    ).all()
+    return [(int(uid), str(name)) for uid, name in rows]
+
+
+def attendance_state(meeting_id: int, user_id: int) -> str | None:
+    return db.session.scalar(
+        sa.select(Attendance.state).where(
+            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id
+        )
+    )
+
+
+def voter_ids(motion_id: int) -> set[int]:
+    return set(db.session.scalars(sa.select(Ballot.user_id).where(Ballot.motion_id == motion_id)))
+
+
+def live_counts(motion: Motion, meeting: Meeting) -> tuple[int, int]:
+    """(ballots cast, members eligible) now: eligible are members present and those who
+    already voted; after close, the frozen figures."""
+    if motion.status == "closed" and motion.result is not None:
+        return int(motion.result["cast"]), int(motion.result["present"])
+    if motion.status == "draft":
+        return 0, len(present_member_ids(meeting))
+    if motion.status != "open":
+        return 0, 0
+    voters = voter_ids(motion.id)
+    return len(voters), len(present_member_ids(meeting) | voters)
+
+
+def my_ballot(motion: Motion, user: User) -> dict[str, Any] | None:
+    """The user's own ballot while the vote is open (shown only to them)."""
+    if motion.status != "open":
+        return None
+    row = db.session.get(Ballot, (motion.id, user.id))
+    return dict(row.value) if row is not None else None
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def motion_json(
+    motion: Motion,
+    meeting: Meeting,
+    *,
+    user: User | None = None,
+    options: Sequence[MotionOption] | None = None,
+) -> dict[str, Any]:
+    """The Motion JSON. `user` adds their own ballot (`my_vote`) while the vote is open;
+    events leave it out (null), since they go to everyone."""
+    if options is None:
+        options = options_of(motion.id)
+    cast, eligible = live_counts(motion, meeting)
+    return {
+        "id": motion.id,
+        "meeting_id": motion.meeting_id,
+        "agenda_item_id": motion.agenda_item_id,
+        "title": motion.title,
+        "kind": motion.kind,
+        "secret": motion.secret,
+        "rule": motion.rule,
+        "allow_change": motion.allow_change,
+        "duration_seconds": motion.duration_seconds,
+        "max_choices": motion.max_choices,
+        "options": [{"id": o.id, "label": o.label, "user_id": o.user_id} for o in options],
+        "status": motion.status,
+        "quorum_overridden": motion.quorum_overridden,
+        "opened_at": _iso(motion.opened_at),
+        "closes_at": _iso(motion.closes_at),
+        "closed_at": _iso(motion.closed_at),
+        "announced_at": _iso(motion.announced_at),
+        "cast": cast,
+        "eligible": eligible,
+        "my_vote": my_ballot(motion, user) if user is not None else None,
+        "result": result_json(motion) if motion.status == "closed" else None,
+    }
+
+
+def result_json(motion: Motion, *, named: bool = False) -> dict[str, Any]:
+    """The frozen Result JSON; with `named`, the named list of an open (non-secret) vote."""
+    if motion.result is None:
+        raise Conflict("result_not_ready")
+    data = dict(motion.result)
+    data["named"] = motion.named_record if (named and not motion.secret) else None
+    return data
+
+
+# --- Creating and changing motions ------------------------------------------------------
+
+
+def _check_definition(
+    meeting: Meeting,
+    *,
+    agenda_item_id: int | None,
+    kind: str,
+    secret: bool,
+    duration_seconds: int | None,
+    options: Sequence[Mapping[str, Any]],
+    max_choices: int | None,
+) -> None:
+    if agenda_item_id is not None:
+        item = db.session.get(AgendaItem, agenda_item_id)
+        if item is None:
+            raise NotFound("agenda_item_not_found")
+        if item.meeting_id != meeting.id:
+            raise Invalid("agenda_item_other_meeting")
+    if kind != "resolution" and not secret:
+        raise Invalid("motion_must_be_secret")
+    if kind == "resolution" and options:
+        raise Invalid("motion_options_not_allowed")
+    if kind != "resolution" and not options:
+        raise Invalid("motion_options_needed")
+    labels = [str(o["label"]).strip() for o in options]
+    if any(not label for label in labels):
+        raise Invalid("motion_option_label")
+    if len(set(labels)) != len(labels):
+        raise Invalid("motion_option_duplicate")
+    if kind == "election":
+        if max_choices is None or not 1 <= max_choices <= len(options):
+            raise Invalid("motion_max_choices", options=len(options))
+    elif max_choices is not None:
+        raise Invalid("motion_max_choices_not_allowed")
+    if duration_seconds is not None and not 10 <= duration_seconds <= MAX_DURATION_SECONDS:
+        raise Invalid("motion_duration")
+    for option in options:
+        user_id = option.get("user_id")
+        if user_id is not None and db.session.get(User, user_id) is None:
+            raise Invalid("motion_option_user")
+
+
+def _replace_options(motion: Motion, options: Sequence[Mapping[str, Any]]) -> None:
+    db.session.execute(sa.delete(MotionOption).where(MotionOption.motion_id == motion.id))
+    for position, option in enumerate(options):
+        db.session.add(
+            MotionOption(
+                motion_id=motion.id,
+                position=position,
+                label=str(option["label"]).strip(),
+                user_id=option.get("user_id"),
+            )
+        )
+    db.session.flush()
+
+
+def create_motion(
+    actor: User,
+    meeting_id: int,
+    *,
+    agenda_item_id: int | None,
+    title: str,
+    kind: str = "resolution",
+    secret: bool | None = None,
+    rule: str = "majority_of_members",
+    allow_change: bool | None = None,
+    duration_seconds: int | None = None,
+    options: Sequence[Mapping[str, Any]] = (),
+    max_choices: int | None = None,
+) -> Motion:
+    """A draft motion on an agenda item (secretariat or chair)."""
+    meeting = meeting_for(actor, meeting_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    meetings_require_open(meeting)
+    if secret is None:
+        secret = kind != "resolution"
+    if allow_change is None:
+        allow_change = meetings.settings_of(meeting.council).allow_ballot_change
+    _check_definition(
+        meeting,
+        agenda_item_id=agenda_item_id,
+        kind=kind,
+        secret=secret,
+        duration_seconds=duration_seconds,
+        options=options,
+        max_choices=max_choices,
+    )
+    motion = Motion(
+        meeting_id=meeting.id,
+        agenda_item_id=agenda_item_id,
+        title=title.strip(),
+        kind=kind,
+        secret=secret,
+        rule=rule,
+        allow_change=allow_change,
+        duration_seconds=duration_seconds,
+        max_choices=max_choices,
+        status="draft",
+        created_by_id=actor.id,
+    )
+    if not motion.title:
+        raise Invalid("motion_title")
+    db.session.add(motion)
+    db.session.flush()
+    # Not in the audit log: a draft decides nothing. Opening, closing and cancelling a
+    # vote are recorded.
+    _replace_options(motion, options)
+    _notify_staff(motion, meeting)
+    return motion
+
+
+def meetings_require_open(meeting: Meeting) -> None:
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+
+
+def update_motion(actor: User, motion_id: int, **changes: Any) -> Motion:
+    """Change a draft motion (secretariat or chair); fields left out stay as they are."""
+    motion, meeting = get_motion(actor, motion_id, lock="update")
+    access.require_chair_or_secretariat(actor, meeting)
+    if motion.status != "draft":
+        raise Conflict("motion_not_draft")
+    current = {
+        "agenda_item_id": motion.agenda_item_id,
+        "title": motion.title,
+        "kind": motion.kind,
+        "secret": motion.secret,
+        "rule": motion.rule,
+        "allow_change": motion.allow_change,
+        "duration_seconds": motion.duration_seconds,
+        "max_choices": motion.max_choices,
+        "options": [{"label": o.label, "user_id": o.user_id} for o in options_of(motion.id)],
+    }
+    # null means "leave as is" for fields that cannot be empty.
+    changes = {
+        k: v
+        for k, v in changes.items()
+        if v is not None or k not in ("title", "kind", "secret", "rule", "allow_change")
+    }
+    wanted = {**current, **changes}
+    if "kind" in changes and "secret" not in changes:
+        wanted["secret"] = wanted["kind"] != "resolution" or motion.secret
+    if wanted["kind"] == "resolution" and "options" not in changes and "kind" in changes:
+        wanted["options"] = []
+        wanted["max_choices"] = None
+    _check_definition(
+        meeting,
+        agenda_item_id=wanted["agenda_item_id"],
+        kind=wanted["kind"],
+        secret=wanted["secret"],
+        duration_seconds=wanted["duration_seconds"],
+        options=wanted["options"],
+        max_choices=wanted["max_choices"],
+    )
+    title = str(wanted["title"]).strip()
+    if not title:
+        raise Invalid("motion_title")
+    for field in (
+        "agenda_item_id",
+        "kind",
+        "secret",
+        "rule",
+        "allow_change",
+        "duration_seconds",
+        "max_choices",
+    ):
+        setattr(motion, field, wanted[field])
+    motion.title = title
+    if "options" in changes or "kind" in changes:
+        _replace_options(motion, wanted["options"])
+    db.session.flush()
+    _notify_staff(motion, meeting)
+    return motion
+
+
+def _notify_staff(motion: Motion, meeting: Meeting) -> None:
+    """Drafts are for the secretariat and the chair: a notice to their room, outside the stream."""
+    from server.realtime.outbox import notify, staff_room
+
+    notify(staff_room(meeting.id), "motion.updated", {"motion": motion_json(motion, meeting)})
+
+
+def cancel_motion(actor: User, motion_id: int) -> Motion:
+    """Withdraw a draft (secretariat or chair) or stop an open vote without a result (chair).
+
+    Ballots of a cancelled secret vote are destroyed; those of an open vote are kept, uncounted.
+    """
+    motion, meeting = get_motion(actor, motion_id, lock="update")
+    if motion.status == "draft":
+        access.require_chair_or_secretariat(actor, meeting)
+    elif motion.status == "open":
+        require_chair(actor, meeting)
+    elif motion.status == "closed":
+        raise Conflict("vote_already_closed")
+    else:
+        raise Conflict("motion_cancelled")
+    was_open = motion.status == "open"
+    motion.status = "cancelled"
+    motion.cancelled_at = utcnow()
+    discarded = 0
+    if was_open:
+        discarded = len(voter_ids(motion.id))
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if motion.secret:
+            db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
+            after_commit(lambda: _scrub_later(app))
+        after_commit(lambda: housekeeper(app).disarm(motion.id))
+    db.session.flush()
+    if was_open:
+        audit.record(
+            "vote.cancelled",
+            actor_id=actor.id,
+            meeting_id=meeting.id,
+            subject=f"motion:{motion.id}",
+            data={"title": motion.title, "ballots_discarded": discarded},
+        )
+        publish(
+            meeting.id,
+            "vote.cancelled",
+            {"motion_id": motion.id, "motion": motion_json(motion, meeting)},
+        )
+    else:
+        _notify_staff(motion, meeting)
+    return motion
+
+
+# --- Opening -----------------------------------------------------------------------------
+
+
+def require_chair(actor: User, meeting: Meeting) -> None:
+    """403 unless `actor` chairs this council's sessions (or is an administrator)."""
+    if not access.is_staff_of(actor, meeting.council_id, CHAIR_ROLES):
+        raise Forbidden("chair_only")
+
+
+def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> Motion:
+    """The chair opens the vote: refused while another is open, and without quorum unless
+    the chair overrides it (recorded in the audit log)."""
+    motion, meeting = get_motion(actor, motion_id, lock="update")
+    require_chair(actor, meeting)
+    meetings_require_open(meeting)
+    if motion.status != "draft":
+        raise Conflict(
+            {
+                "open": "vote_already_open",
+                "closed": "vote_already_closed",
+                "cancelled": "motion_cancelled",
+            }[motion.status]
+        )
+    other = open_motion_id(meeting.id)
+    if other is not None:
+        raise Conflict("another_vote_open", data={"open_motion_id": other})
+    quorum = meetings.quorum_of(meeting)
+    if not quorum.reached and not override_quorum:
+        raise Conflict(
+            "no_quorum",
+            data={"present": quorum.present, "required": quorum.required},
+            present=quorum.present,
+            required=quorum.required,
+        )
+    now = utcnow()
+    motion.status = "open"
+    motion.opened_at = now
+    motion.opened_by_id = actor.id
+    motion.quorum_overridden = not quorum.reached
+    motion.closes_at = (
+        now + timedelta(seconds=motion.duration_seconds) if motion.duration_seconds else None
+    )
+    try:
+        # The partial unique index refuses a second open vote that slipped past the check.
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("another_vote_open") from None
+    audit.record(
+        "vote.opened_without_quorum" if motion.quorum_overridden else "vote.opened",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"motion:{motion.id}",
+        data={
+            "title": motion.title,
+            "kind": motion.kind,
+            "secret": motion.secret,
+            "rule": motion.rule,
+            "closes_at": _iso(motion.closes_at),
+            "quorum": {
+                "members": quorum.members,
+                "present": quorum.present,
+                "required": quorum.required,
+                "reached": quorum.reached,
+            },
+        },
+    )
+    publish(
+        meeting.id,
+        "vote.opened",
+        {"motion": motion_json(motion, meeting), "server_time": now.isoformat()},
+    )
+    if motion.closes_at is not None:
+        closes_at = motion.closes_at
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        after_commit(lambda: housekeeper(app).arm(motion.id, closes_at))
+    return motion
+
+
+# --- Casting -----------------------------------------------------------------------------
+
+
+def cast_vote(
+    actor: User, motion_id: int, raw: Mapping[str, Any]
+) -> tuple[Motion, bool, dict[str, Any]]:
+    """Record a member's ballot; (motion, changed, the ballot as recorded). The same ballot
+    again changes nothing; a different one replaces it only where the motion allows it.
+
+    This is the hot path of a vote (500 ballots within a second): few queries, no objects
+    loaded that are not needed.
+    """
+    if not 0 < motion_id <= MAX_ID:
+        raise NotFound("motion_not_found")
+    motion = db.session.scalar(
+        sa.select(Motion)
+        .where(Motion.id == motion_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    if motion is None:
+        raise NotFound("motion_not_found")
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    assert meeting is not None
+    if meeting.status == "draft":
+        access.get_meeting_for(actor, meeting.id)  # staff only: 404 for anyone else
+    if access.member_of(actor, meeting.council_id) is None:
+        # Not a member: say so where the motion may be seen, else reveal nothing.
+        get_motion(actor, motion_id)
+        raise Forbidden("not_a_member")
+    if motion.status != "open":
+        if motion.opened_at is None:
+            raise NotFound("motion_not_found")  # a draft is not shown to delegates
+        raise Conflict("motion_cancelled" if motion.status == "cancelled" else "vote_closed")
+    if motion.closes_at is not None and utcnow() >= motion.closes_at:
+        raise Conflict("vote_closed")
+    if not is_eligible(actor, meeting):
+        raise Forbidden("not_checked_in")
+    try:
+        value = rules.ballot_json(rules.parse_ballot(spec_of(motion), raw))
+    except rules.BallotError as err:
+        raise Invalid(err.code) from None
+
+    insert = upsert_insert(db.session)
+    inserted = db.session.execute(
+        insert(Ballot)
+        .values(motion_id=motion.id, user_id=actor.id, value=value)
+        .on_conflict_do_nothing()
+        .returning(Ballot.user_id)
+    ).first()
+    changed = False
+    if inserted is None:
+        existing = db.session.execute(
+            sa.select(Ballot.value).where(Ballot.motion_id == motion.id, Ballot.user_id == actor.id)
+        ).scalar_one()
+        if existing != value:
+            if not motion.allow_change:
+                raise Conflict("ballot_already_cast")
+            db.session.execute(
+                sa.update(Ballot)
+                .where(Ballot.motion_id == motion.id, Ballot.user_id == actor.id)
+                .values(value=value)
+            )
+            changed = True
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: housekeeper(app).mark_progress(motion_id))
+    return motion, changed, value
+
+
+def is_eligible(user: User, meeting: Meeting) -> bool:
+    """A member checked in as present, or online where the council allows it."""
+    state = attendance_state(meeting.id, user.id)
+    if state == "present":
+        return True
+    return state == "online" and meetings.settings_of(meeting.council).online_attendance
+
+
+def publish_progress(motion_ids: Sequence[int]) -> None:
+    """`vote.progress` for each motion still open: counts only, never who or what."""
+    for motion_id in motion_ids:
+        motion = db.session.scalar(
+            sa.select(Motion)
+            .where(Motion.id == motion_id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+        if motion is None or motion.status != "open":
+            continue
+        meeting = db.session.get(Meeting, motion.meeting_id)
+        assert meeting is not None
+        cast, eligible = live_counts(motion, meeting)
+        publish(
+            meeting.id,
+            "vote.progress",
+            {"motion_id": motion.id, "cast": cast, "eligible": eligible},
+        )
+
+
+# --- Closing -----------------------------------------------------------------------------
+
+
+def close_vote(actor: User, motion_id: int) -> Motion:
+    """The chair closes the vote; the result is counted and frozen."""
+    motion, meeting = get_motion(actor, motion_id, lock="update")
+    require_chair(actor, meeting)
+    if motion.status != "open":
+        raise Conflict(
+            {
+                "draft": "vote_not_open",
+                "closed": "vote_already_closed",
+                "cancelled": "motion_cancelled",
+            }[motion.status]
+        )
+    _close(motion, meeting, closed_by=actor)
+    return motion
+
+
+def close_if_due(motion_id: int) -> bool | datetime:
+    """Close a vote whose time ran out (the timer). True when it is closed now or was no
+    longer open; its deadline when that has not come yet. Safe to run in several processes."""
+    motion = db.session.scalar(
+        sa.select(Motion)
+        .where(Motion.id == motion_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if motion is None or motion.status != "open" or motion.closes_at is None:
+        return True
+    if motion.closes_at > utcnow():
+        deadline: datetime = motion.closes_at
+        return deadline
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    assert meeting is not None
+    _close(motion, meeting, closed_by=None)
+    return True
+
+
+def open_deadlines() -> dict[int, datetime]:
+    """Open votes that close by themselves, with their deadlines."""
+    rows = db.session.execute(
+        sa.select(Motion.id, Motion.closes_at).where(
+            Motion.status == "open", Motion.closes_at.is_not(None)
+        )
+    ).all()
+    return {motion_id: closes_at for motion_id, closes_at in rows if closes_at is not None}
+
+
+def _digest(values: Sequence[Mapping[str, Any]]) -> str:
+    canonical = sorted(
+        json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False) for v in values
+    )
+    return hashlib.sha256("\n".join(canonical).encode()).hexdigest()
+
+
+def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
+    now = utcnow()
+    options = options_of(motion.id)
+    spec = spec_of(motion, options)
+    # Plain rows, not objects: a 500-seat hall has 500 of them.
+    rows = [
+        (int(uid), value)
+        for uid, value in db.session.execute(
+            sa.select(Ballot.user_id, Ballot.value).where(Ballot.motion_id == motion.id)
+        )
+    ]
+    member_rows = member_names(meeting.council_id)
+    names = dict(member_rows)
+    voters = {uid for uid, _ in rows}
+    member_ids = set(names) | voters
+    present_ids = (present_member_ids(meeting) | voters) & member_ids
+    counted = rules.count(
+        spec,
+        [rules.ballot_from_json(spec, value) for _, value in rows],
+        members=len(member_ids),
+        present=len(present_ids),
+    )
+    result = counted.as_json()
+    labels = {o.id: o.label for o in options}
+    for option in result["options"]:
+        option["label"] = labels[option["id"]]
+    result.update(
+        {
+            "motion_id": motion.id,
+            "title": motion.title,
+            "secret": motion.secret,
+            "closed_at": now.isoformat(),
+            "opened_at": _iso(motion.opened_at),
+            "quorum_overridden": motion.quorum_overridden,
+        }
+    )
+    values = [value for _, value in rows]
+    digest = _digest(values)
+    named: list[dict[str, Any]] | None = None
+    if not motion.secret:
+        # A voter who left the council since is still named.
+        for uid in voters - set(names):
+            user = db.session.get(User, uid)
+            names[uid] = user.full_name if user is not None else str(uid)
+        # In seat order, as the council's own lists are.
+        order = {uid: i for i, (uid, _) in enumerate(member_rows)}
+        named = [
+            {"user_id": uid, "full_name": names[uid], **value}
+            for uid, value in sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0]))
+        ]
+
+    motion.status = "closed"
+    motion.closed_at = now
+    motion.closed_by_id = closed_by.id if closed_by is not None else None
+    motion.result = result
+    motion.members_snapshot = sorted(member_ids)
+    motion.present_snapshot = sorted(present_ids)
+    motion.named_record = named
+    motion.ballots_digest = digest
+
+    if voters:
+        # Who took part, in user order: nothing about when or how they voted.
+        db.session.execute(
+            sa.insert(VoteParticipant),
+            [{"motion_id": motion.id, "user_id": u} for u in sorted(voters)],
+        )
+    if motion.secret:
+        _anonymise(motion, values)
+    db.session.flush()
+
+    audit.record(
+        "vote.closed",
+        actor_id=closed_by.id if closed_by is not None else None,
+        meeting_id=meeting.id,
+        subject=f"motion:{motion.id}",
+        data={
+            "result": result,
+            "ballots_sha256": digest,
+            "closed_by": "chair" if closed_by is not None else "timer",
+            "members": motion.members_snapshot,
+            "present": motion.present_snapshot,
+            "named": [[n["user_id"], n.get("choice")] for n in named] if named else None,
+        },
+    )
+    publish(
+        meeting.id,
+        "vote.closed",
+        {
+            "motion_id": motion.id,
+            "result": result_json(motion),
+            "motion": motion_json(motion, meeting),
+        },
+    )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: housekeeper(app).disarm(motion.id))
+    if motion.secret:
+        after_commit(lambda: _scrub_later(app))
+
+
+def _anonymise(motion: Motion, values: list[dict[str, Any]]) -> None:
+    """Secret vote: the ballots, shuffled, under random ids; then the linked rows go."""
+    shuffled = list(values)
+    secrets.SystemRandom().shuffle(shuffled)
+    if shuffled:
+        db.session.execute(
+            sa.insert(SecretBallot),
+            [
+                {"id": secrets.token_hex(16), "motion_id": motion.id, "value": value}
+                for value in shuffled
+            ],
+        )
+    db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
+
+
+def _scrub_later(app: Any) -> None:
+    housekeeper(app).request_scrub()
+
+
+def scrub_linked_ballots() -> None:
+    """Clear what the storage keeps of deleted linked ballots (after a secret vote closed).
+
+    SQLite overwrites deleted rows (secure_delete) but the write-ahead log still holds the
+    old pages until a checkpoint; PostgreSQL keeps dead row versions until VACUUM.
+    """
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ballots")
+
+
+# --- After the vote ----------------------------------------------------------------------
+
+
+def vote_result(actor: User, motion_id: int) -> dict[str, Any]:
+    """The frozen result of a closed vote, with the named list for an open vote."""
+    motion, _ = get_motion(actor, motion_id)
+    if motion.status != "closed":
+        raise Conflict("result_not_ready")
+    return result_json(motion, named=True)
+
+
+def non_voters(actor: User, motion_id: int) -> dict[str, Any]:
+    """While a vote is open, the chair sees who has not voted (named only for an open vote)."""
+    motion, meeting = get_motion(actor, motion_id)
+    require_chair(actor, meeting)
+    if motion.status != "open":
+        raise Conflict("non_voters_only_while_open")
+    voters = voter_ids(motion.id)
+    rows = meetings.attendance_rows(meeting.id)
+    member_rows = meetings.members(meeting.council_id)
+    present = present_member_ids(meeting)
+    missing = [(m, u) for m, u in member_rows if u.id not in voters]
+    entries = None
+    if not motion.secret:
+        entries = [
+            {
+                "user_id": u.id,
+                "full_name": u.full_name,
+                "seat": m.seat,
+                "attendance": rows[u.id].state if u.id in rows else "not_checked_in",
+                "eligible": u.id in present,
+            }
+            for m, u in missing
+        ]
+    return {
+        "motion_id": motion.id,
+        "secret": motion.secret,
+        "cast": len(voters),
+        "eligible": len(present | voters),
+        "not_voted": len(missing),
+        "eligible_not_voted": len(present - voters),
+        "non_voters": entries,
+    }
+
+
+def announce_result(actor: User, motion_id: int) -> Motion:
+    """The chair puts the result on the hall display (`vote.announced`)."""
+    motion, meeting = get_motion(actor, motion_id, lock="update")
+    require_chair(actor, meeting)
+    if motion.status != "closed":
+        raise Conflict("result_not_ready")
+    first = motion.announced_at is None
+    if first:
+        motion.announced_at = utcnow()
+        db.session.flush()
+        audit.record(
+            "vote.announced",
+            actor_id=actor.id,
+            meeting_id=meeting.id,
+            subject=f"motion:{motion.id}",
+            data={"passed": (motion.result or {}).get("passed")},
+        )
+    publish(
+        meeting.id,
+        "vote.announced",
+        {
+            "motion_id": motion.id,
+            "announced_at": _iso(motion.announced_at),
+            "result": result_json(motion),
+        },
+    )
+    return motion
+
+
+def recount(motion_id: int) -> dict[str, Any]:
+    """Count a closed vote again from the ballots it keeps and compare with the frozen result.
+
+    {"matches": bool, "digest_matches": bool, "result": recounted Result JSON}.
+    """
+    motion = db.session.get(Motion, motion_id)
+    if motion is None:
+        raise NotFound("motion_not_found")
+    if motion.status != "closed" or motion.result is None:
+        raise Conflict("result_not_ready")
+    options = options_of(motion.id)
+    spec = spec_of(motion, options)
+    model = SecretBallot if motion.secret else Ballot
+    values = list(db.session.scalars(sa.select(model.value).where(model.motion_id == motion.id)))
+    counted = rules.count(
+        spec,
+        [rules.ballot_from_json(spec, v) for v in values],
+        members=len(motion.members_snapshot or []),
+        present=len(motion.present_snapshot or []),
+    ).as_json()
+    frozen = {k: motion.result[k] for k in counted if k != "options"}
+    fresh = {k: v for k, v in counted.items() if k != "options"}
+    same_options = [
+        {k: v for k, v in o.items() if k != "label"} for o in motion.result["options"]
+    ] == counted["options"]
+    return {
+        "matches": frozen == fresh and same_options,
+        "digest_matches": _digest(values) == motion.ballots_digest,
+        "result": counted,
+    }

@@ -143,6 +143,7 @@ def _register_features(app: Flask) -> None:
     from server.accounts.cli import users_cli
     from server.audit.cli import audit_cli
     from server.demo.cli import seed_demo_command
+    from server.documents import bp as documents_bp
     from server.meetings import bp as meetings_bp
     from server.realtime import bp as realtime_bp
 
@@ -150,6 +151,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(realtime_bp)
+    app.register_blueprint(documents_bp)
     web.init_app(app)
 
     app.cli.add_command(users_cli)

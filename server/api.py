@@ -15,12 +15,13 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, session
 from flask_login import current_user
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
+from werkzeug.routing import IntegerConverter
 
 from server.errors import BadRequest, Forbidden, Invalid, NotAuthenticated, UnsupportedMediaType
 from server.i18n import request_language
@@ -30,6 +31,22 @@ CSRF_HEADER = "X-CSRF-Token"
 ERROR_SCHEMA = "Error"
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+#: Largest id (PostgreSQL `integer`); larger ids in paths or bodies are refused, never stored.
+MAX_ID = 2_147_483_647
+#: An id in a request body or query.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A counter in a query (seq numbers, cursors).
+Counter = Annotated[int, Field(ge=0, le=2**53)]
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Flask's <int:...> limited to ids the database can hold (beyond: 404, not an overflow)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -228,7 +245,7 @@ def render(op: Operation, result: Any) -> Any:
 # --- The OpenAPI document --------------------------------------------------------
 
 _CONVERTER_SCHEMA = {
-    "IntegerConverter": {"type": "integer", "minimum": 0},
+    "BoundedIntConverter": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
     "UnicodeConverter": {"type": "string"},
     "UUIDConverter": {"type": "string", "format": "uuid"},
 }

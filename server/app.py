@@ -37,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Flask-SocketIO; only server/wsgi.py imports gevent or eventlet.
     """
     app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR), static_folder=None)
+    from server.api import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.update(settings.defaults())
     app.config.update(settings.from_environment())
     app.config.setdefault("ASYNC_MODE", "threading")
@@ -138,13 +141,14 @@ def _install_sqlite_pragmas(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from server import api, web
+    from server import api, observability, web
     from server.accounts import bp as accounts_bp
     from server.accounts.cli import users_cli
     from server.audit.cli import audit_cli
     from server.demo.cli import seed_demo_command
     from server.documents import bp as documents_bp
     from server.meetings import bp as meetings_bp
+    from server.ops.cli import backup_cli
     from server.realtime import bp as realtime_bp
 
     app.register_blueprint(api.bp)
@@ -153,7 +157,9 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(realtime_bp)
     app.register_blueprint(documents_bp)
     web.init_app(app)
+    observability.init_app(app)
 
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_cli)

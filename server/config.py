@@ -42,6 +42,7 @@ def from_environment() -> dict[str, Any]:
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 200),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
     }
 
 

@@ -25,7 +25,6 @@ elif ASYNC_MODE == "eventlet":
 elif ASYNC_MODE != "threading":
     raise SystemExit(f"ASYNC_MODE must be gevent, eventlet or threading, not {ASYNC_MODE!r}")
 
-import logging  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
@@ -33,6 +32,7 @@ from typing import Any  # noqa: E402
 from server import create_app, lifecycle  # noqa: E402
 from server.concurrency import install_blocking_runner  # noqa: E402
 from server.extensions import socketio  # noqa: E402
+from server.observability import configure_logging  # noqa: E402
 from server.startup import check_deployment  # noqa: E402
 
 
@@ -52,10 +52,7 @@ def _thread_pool_runner() -> Callable[..., Any] | None:
     return None
 
 
-logging.basicConfig(
-    level=os.environ.get("LOG_LEVEL", "INFO"),
-    format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-)
+configure_logging(os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "text"))
 
 app = create_app({"ASYNC_MODE": ASYNC_MODE})
 _runner = _thread_pool_runner()

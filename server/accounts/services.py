@@ -13,7 +13,7 @@ from flask import current_app
 
 from server.accounts.models import Device, LoginThrottle, PairingToken, Role, User, UserRole
 from server.accounts.passwords import hash_password, verify_password
-from server.accounts.permissions import require_admin, require_role
+from server.accounts.permissions import require_admin, require_manager_of, require_role
 from server.db import upsert_insert, utcnow
 from server.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
 from server.extensions import db
@@ -164,10 +164,9 @@ def update_user(
     """Change a user's details; people may change their own language, staff the rest."""
     user = get_user(user_id)
     if actor.id != user.id or any(v is not None for v in (full_name, position, roles, active)):
-        require_role(actor, Role.SECRETARY)
-    touches_admin = user.has_role(Role.ADMIN) or (roles is not None and Role.ADMIN in set(roles))
-    if touches_admin and actor.id != user.id:
-        require_admin(actor)
+        require_manager_of(actor, user)
+    if roles is not None and (Role.ADMIN in set(roles)) != user.has_role(Role.ADMIN):
+        require_admin(actor)  # only an admin gives or takes the admin role, even their own
     if full_name is not None:
         user.full_name = full_name.strip()
     if position is not None:
@@ -191,16 +190,24 @@ def set_password(user: User, password: str) -> None:
 def admin_set_password(actor: User, user_id: int, password: str) -> User:
     user = get_user(user_id)
     if actor.id != user.id:
-        require_role(actor, Role.SECRETARY)
-        if user.has_role(Role.ADMIN):
-            require_admin(actor)
+        require_manager_of(actor, user)
     set_password(user, password)
     return user
 
 
 def list_users(actor: User) -> list[User]:
-    require_role(actor, Role.SECRETARY, Role.CHAIR)
-    return list(db.session.scalars(sa.select(User).order_by(User.username)))
+    """Users the secretariat may manage: all for an admin, else those of its own councils."""
+    require_role(actor, Role.SECRETARY)
+    users = db.session.scalars(sa.select(User).order_by(User.username))
+    return [u for u in users if _manages(actor, u)]
+
+
+def _manages(actor: User, user: User) -> bool:
+    try:
+        require_manager_of(actor, user)
+    except Forbidden:
+        return False
+    return True
 
 
 # --- Pairing tokens and devices ------------------------------------------------------
@@ -212,8 +219,8 @@ def _token_hash(token: str) -> str:
 
 def create_pairing_token(actor: User, user_id: int) -> tuple[str, PairingToken]:
     """A one-time token that logs a device in as `user_id`; shown once, stored hashed."""
-    require_role(actor, Role.SECRETARY)
     user = get_user(user_id)
+    require_manager_of(actor, user)
     if user.has_role(Role.ADMIN):
         raise Forbidden("forbidden")
     token = secrets.token_urlsafe(24)
@@ -249,9 +256,9 @@ def pair_device(token: str, label: str) -> tuple[User, Device]:
 
 
 def list_devices(actor: User, user_id: int) -> list[Device]:
+    user = get_user(user_id)
     if actor.id != user_id:
-        require_role(actor, Role.SECRETARY)
-    get_user(user_id)
+        require_manager_of(actor, user)
     return list(
         db.session.scalars(
             sa.select(Device).where(Device.user_id == user_id).order_by(Device.created_at)
@@ -265,7 +272,7 @@ def revoke_device(actor: User, device_id: int) -> Device:
     if device is None:
         raise NotFound("device_not_found")
     if actor.id != device.user_id:
-        require_role(actor, Role.SECRETARY)
+        require_manager_of(actor, get_user(device.user_id))
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     return device

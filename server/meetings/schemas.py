@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from server.api import Id
 from server.meetings.settings import CouncilSettings
 
 AgendaKind = Literal[
@@ -58,7 +59,7 @@ class MemberListOut(BaseModel):
 
 
 class MembershipIn(Strict):
-    user_id: int = Field(ge=1)
+    user_id: Id
     is_member: bool = True
     seat: int | None = Field(default=None, ge=1, le=10000)
     group_name: str | None = Field(default=None, max_length=200)
@@ -83,7 +84,7 @@ class MeetingListOut(BaseModel):
 
 
 class MeetingCreateIn(Strict):
-    council_id: int = Field(ge=1)
+    council_id: Id
     title: str = Field(min_length=1, max_length=300)
     location: str | None = Field(default=None, max_length=300)
     starts_at: AwareDatetime
@@ -126,7 +127,7 @@ class MeetingDetailOut(MeetingOut):
 class AgendaItemCreateIn(Strict):
     title: str = Field(min_length=1, max_length=500)
     kind: AgendaKind = "other"
-    parent_id: int | None = Field(default=None, ge=1)
+    parent_id: Id | None = None
     presenter: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
     planned_at: AwareDatetime | None = None
@@ -142,8 +143,8 @@ class AgendaItemUpdateIn(Strict):
 
 
 class AgendaOrderEntry(Strict):
-    id: int = Field(ge=1)
-    parent_id: int | None = Field(default=None, ge=1)
+    id: Id
+    parent_id: Id | None = None
 
 
 class AgendaOrderIn(Strict):
@@ -155,7 +156,7 @@ class AgendaOut(BaseModel):
 
 
 class CurrentItemIn(Strict):
-    agenda_item_id: int | None = Field(default=None, ge=1)
+    agenda_item_id: Id | None = None
 
 
 class CurrentItemOut(BaseModel):
@@ -168,7 +169,7 @@ class CurrentItemOut(BaseModel):
 
 class CheckInIn(Strict):
     #: Omit to check yourself in; the secretariat gives a member's id to record for them.
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: Id | None = None
     state: AttendanceState = "present"
     reason: str | None = Field(default=None, max_length=500)
     #: The code shown as a QR on the hall display, proving presence in the hall.
@@ -176,7 +177,7 @@ class CheckInIn(Strict):
 
 
 class CheckOutIn(Strict):
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: Id | None = None
 
 
 class AttendanceEntryOut(BaseModel):
@@ -240,11 +241,11 @@ class SpeakerListOut(BaseModel):
 
 
 class SpeakerOrderIn(Strict):
-    speaker_ids: list[int] = Field(max_length=500)
+    speaker_ids: list[Id] = Field(max_length=500)
 
 
 class FollowIn(Strict):
-    document_id: int | None = Field(default=None, ge=1)
+    document_id: Id | None = None
     page: int = Field(default=1, ge=1, le=100000)
 
 

@@ -173,6 +173,8 @@ def create_meeting(
     status: str = "draft",
 ) -> Meeting:
     get_council(council_id)
+    if not access.can_reach_council(actor, council_id):
+        raise NotFound("council_not_found")
     if not access.is_staff_of(actor, council_id, frozenset({Role.SECRETARY})):
         raise Forbidden("forbidden")
     if ends_at <= starts_at:
@@ -300,7 +302,11 @@ def update_agenda_item(actor: User, item_id: int, **changes: Any) -> AgendaItem:
     item, meeting = get_agenda_item(actor, item_id)
     access.require_secretariat(actor, meeting)
     _require_open(meeting)
-    for field in ("title", "kind", "presenter", "description", "planned_at"):
+    # title and kind cannot be empty: null leaves them as they are; the rest may be cleared.
+    for field in ("title", "kind"):
+        if changes.get(field) is not None:
+            setattr(item, field, changes[field])
+    for field in ("presenter", "description", "planned_at"):
         if field in changes:
             setattr(item, field, changes[field])
     db.session.flush()

@@ -7,8 +7,9 @@ from typing import Any
 from flask import request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from server.api import Id
 from server.errors import BadRequest
 from server.extensions import socketio
 from server.meetings import access
@@ -20,7 +21,7 @@ from server.realtime.state import meeting_state
 class MeetingRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    meeting_id: int = Field(ge=1)
+    meeting_id: Id
 
 
 @socketio.on("connect")

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from server.api import operation
+from server.api import Counter, operation
 from server.meetings import access
 from server.realtime import bp
 from server.realtime.outbox import events_since, last_seq
@@ -18,7 +18,7 @@ from server.realtime.state import meeting_state
 class StateQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    since: int | None = Field(default=None, ge=0)
+    since: Counter | None = None
 
 
 class ReplayedEvent(BaseModel):

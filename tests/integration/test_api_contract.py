@@ -43,7 +43,7 @@ def test_openapi_document(client):
         "name": "meeting_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
     }
 
 

@@ -212,3 +212,48 @@ def test_passwords_are_argon2(app):
     with app.app_context():
         user = db.session.query(User).filter_by(username="delegate01").one()
         assert user.password_hash.startswith("$argon2id$")
+
+
+def test_secretary_cannot_make_anyone_admin_even_themselves(login):
+    secretary = login("secretary")
+    response = secretary.patch(
+        f"/api/users/{secretary.user['id']}", json={"roles": ["secretary", "admin"]}
+    )
+    assert response.status_code == 403
+    admin = login("admin")
+    assert (
+        admin.patch(
+            f"/api/users/{secretary.user['id']}", json={"roles": ["secretary", "chair"]}
+        ).status_code
+        == 200
+    )
+
+
+def test_accounts_of_another_council_are_out_of_reach(app, login):
+    from tests.factories import PASSWORD, make_council
+
+    other = make_council(app)
+    ours = login("secretary")
+    theirs = login(other["secretary"], PASSWORD)
+    their_delegate = login("other01", PASSWORD).user["id"]
+    our_delegate = login("delegate01").user["id"]
+
+    for path, body in (
+        (f"/api/users/{their_delegate}", {"full_name": "X"}),
+        (f"/api/users/{their_delegate}/password", {"password": "hijacked-password"}),
+        (f"/api/users/{their_delegate}/pairing-tokens", None),
+    ):
+        method = ours.patch if path.endswith(str(their_delegate)) else ours.post
+        assert method(path, json=body).status_code == 403, path
+    assert ours.get(f"/api/users/{their_delegate}/devices").status_code == 403
+    assert theirs.patch(f"/api/users/{our_delegate}", json={"full_name": "X"}).status_code == 403
+
+    listed = {u["username"] for u in ours.get("/api/users").json["users"]}
+    assert "delegate01" in listed
+    assert "other01" not in listed
+    assert (
+        login("admin")
+        .patch(f"/api/users/{their_delegate}", json={"full_name": "Đại biểu Một"})
+        .status_code
+        == 200
+    )

@@ -1,0 +1,66 @@
+"""Request ids, access logs and /metrics."""
+
+from __future__ import annotations
+
+import logging
+
+
+def test_request_id_is_echoed_or_made_up(client):
+    made = client.get("/healthz").headers["X-Request-ID"]
+    assert len(made) == 32
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "nginx-abc-123"}).headers["X-Request-ID"]
+        == "nginx-abc-123"
+    )
+    junk = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
+    assert junk != "<script>"
+
+
+def test_access_log_carries_request_id_and_status(client, caplog):
+    from server.observability import RequestIdFilter
+
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.INFO, logger="server.access"):
+        client.get("/api/me", headers={"X-Request-ID": "req-0000001"})
+    record = next(r for r in caplog.records if r.name == "server.access")
+    assert record.status == 401
+    assert record.path == "/api/me"
+
+
+def test_json_log_lines(capsys):
+    from server.observability import JsonFormatter
+
+    record = logging.makeLogRecord(
+        {
+            "msg": "hello %s",
+            "args": ("bạn",),
+            "levelname": "INFO",
+            "name": "x",
+            "request_id": "r1",
+            "status": 200,
+        }
+    )
+    line = JsonFormatter().format(record)
+    import json
+
+    data = json.loads(line)
+    assert data["message"] == "hello bạn"
+    assert data["request_id"] == "r1"
+    assert data["status"] == 200
+
+
+def test_metrics_from_loopback_only(app, client):
+    client.get("/healthz")
+    local = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert local.status_code == 200
+    assert "council_http_requests_total" in local.text
+    assert "council_connected_sockets" in local.text
+    remote = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert remote.status_code == 404
+    app.config["METRICS_TOKEN"] = "s3cret-token"
+    with_token = client.get(
+        "/metrics",
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+        headers={"Authorization": "Bearer s3cret-token"},
+    )
+    assert with_token.status_code == 200

@@ -1,0 +1,391 @@
+"""The authorization matrix: every API operation, called by every kind of caller.
+
+One table (`MATRIX`) gives, for each operationId, how to build a valid request and the
+status each caller must get. The test walks the OpenAPI document, so a new operation
+without an entry here fails. Callers: anonymous, a guest, a delegate of the council, a
+delegate of another council ("outsider"), the hall display, the chair, the secretary and an
+admin. Each operation runs in its own fresh database; the request is rebuilt for every caller
+(fresh targets), so one caller's success cannot change another's answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from server.accounts import services as accounts
+from server.accounts.models import Role, User
+from server.extensions import db
+from server.meetings import services as meetings
+from server.meetings.models import Meeting
+from tests.conftest import Api
+from tests.factories import PASSWORD, make_council
+
+CALLERS = ("anonymous", "guest", "delegate", "outsider", "display", "chair", "secretary", "admin")
+USERNAMES = {
+    "guest": "guest",
+    "delegate": "delegate01",
+    "outsider": "other01",
+    "display": "display",
+    "chair": "chair",
+    "secretary": "secretary",
+    "admin": "admin",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    json: Any = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass
+class Ctx:
+    """The world a call is built in: the demo meeting, another council, helpers."""
+
+    app: Flask
+    meeting_id: int
+    council_id: int
+    other: dict[str, Any]
+    counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def uid(self, username: str) -> int:
+        with self.app.app_context():
+            user = accounts.find_user(username)
+            assert user is not None
+            return int(user.id)
+
+    def actor(self, username: str) -> User:
+        user = accounts.find_user(username)
+        assert user is not None
+        return user
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{next(self.counter)}"
+
+    def new_item(self) -> int:
+        with self.app.app_context():
+            item = meetings.create_agenda_item(
+                self.actor("secretary"), self.meeting_id, title=self.unique("Mục ")
+            )
+            db.session.commit()
+            return int(item.id)
+
+    def agenda_order(self) -> list[dict[str, Any]]:
+        with self.app.app_context():
+            meeting = db.session.get(Meeting, self.meeting_id)
+            return [{"id": i["id"], "parent_id": i["parent_id"]} for i in meetings.agenda(meeting)]
+
+    def make_current(self) -> int:
+        with self.app.app_context():
+            meeting = db.session.get(Meeting, self.meeting_id)
+            current = meeting.current_agenda_item_id
+            if current is None:
+                current = meetings.agenda(meeting)[1]["id"]
+                meetings.set_current_item(self.actor("chair"), self.meeting_id, current)
+                db.session.commit()
+            return int(current)
+
+    def new_speaker(self, username: str = "delegate02", *, speaking: bool = False) -> int:
+        """A waiting request of a delegate who is not the caller (a fresh one each time)."""
+        self.make_current()
+        with self.app.app_context():
+            # Each call takes the next free delegate, so requests never collide.
+            for n in range(2, 51):
+                name = f"delegate{n:02d}"
+                try:
+                    row = meetings.request_to_speak(self.actor(name), self.meeting_id)
+                except Exception:  # already queued: try the next one
+                    db.session.rollback()
+                    continue
+                if speaking:
+                    meetings.give_floor(self.actor("chair"), row.id)
+                db.session.commit()
+                return int(row.id)
+        raise AssertionError("no delegate left to queue")
+
+    def new_user(self) -> int:
+        with self.app.app_context():
+            user = accounts.create_user(self.unique("tmp"), "Tạm", [Role.GUEST])
+            db.session.commit()
+            return int(user.id)
+
+    def new_device(self, username: str = "delegate12") -> int:
+        with self.app.app_context():
+            token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
+            _, device = accounts.pair_device(token, "Tablet")
+            db.session.commit()
+            return int(device.id)
+
+    def new_token(self, username: str = "delegate13") -> str:
+        with self.app.app_context():
+            token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
+            db.session.commit()
+            return token
+
+
+Expect = dict[str, int]
+Builder = Callable[[Ctx], Call]
+
+
+def expect(anonymous: int = 401, outsider: int = 404, **others: int) -> Expect:
+    table = {"anonymous": anonymous, "outsider": outsider}
+    table.update(others)
+    missing = set(CALLERS) - set(table)
+    assert not missing, f"expectation misses {missing}"
+    return table
+
+
+def everyone(status: int) -> Expect:
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int) -> Expect:
+    """Any logged-in user, of any council."""
+    return {**dict.fromkeys(CALLERS, status), "anonymous": 401}
+
+
+def readers(status: int) -> Expect:
+    """Anyone who belongs to the demo council (not outsiders)."""
+    return expect(**dict.fromkeys(CALLERS[1:], status) | {"outsider": 404})
+
+
+def staff(status: int, *, chair: bool = True, display: int = 403) -> Expect:
+    return expect(
+        guest=403,
+        delegate=403,
+        display=display,
+        chair=status if chair else 403,
+        secretary=status,
+        admin=status,
+    )
+
+
+def secretariat(status: int) -> Expect:
+    return staff(status, chair=False)
+
+
+def members(status: int) -> Expect:
+    """Only elected members (the delegate) may do it; staff accounts are not members."""
+    return expect(guest=403, delegate=status, display=403, chair=403, secretary=403, admin=403)
+
+
+def account_managers(status: int) -> Expect:
+    """Managing another user's account: the secretariat of their council and admins."""
+    return expect(
+        guest=403,
+        delegate=403,
+        outsider=403,
+        display=403,
+        chair=403,
+        secretary=status,
+        admin=status,
+    )
+
+
+MATRIX: dict[str, tuple[Builder, Expect]] = {
+    # --- meta and accounts ---
+    "getOpenApi": (lambda c: Call("GET", "/api/openapi.json"), everyone(200)),
+    "login": (
+        lambda c: Call(
+            "POST", "/api/auth/login", json={"username": "delegate05", "password": "demo"}
+        ),
+        everyone(200),
+    ),
+    "pairDevice": (
+        lambda c: Call("POST", "/api/auth/pair", json={"token": c.new_token()}),
+        everyone(200),
+    ),
+    "logout": (lambda c: Call("POST", "/api/auth/logout"), signed_in(200)),
+    "getCurrentUser": (lambda c: Call("GET", "/api/me"), signed_in(200)),
+    "listUsers": (lambda c: Call("GET", "/api/users"), account_managers(200)),
+    "createUser": (
+        lambda c: Call(
+            "POST",
+            "/api/users",
+            json={"username": c.unique("newuser"), "full_name": "Người mới", "roles": ["guest"]},
+        ),
+        account_managers(201),
+    ),
+    "updateUser": (
+        lambda c: Call("PATCH", f"/api/users/{c.uid('delegate10')}", json={"full_name": "Tên mới"}),
+        account_managers(200),
+    ),
+    "setUserPassword": (
+        lambda c: Call(
+            "POST",
+            f"/api/users/{c.uid('delegate10')}/password",
+            json={"password": "a-new-password"},
+        ),
+        account_managers(200),
+    ),
+    "createPairingToken": (
+        lambda c: Call("POST", f"/api/users/{c.uid('delegate11')}/pairing-tokens"),
+        account_managers(201),
+    ),
+    "listDevices": (
+        lambda c: Call("GET", f"/api/users/{c.uid('delegate11')}/devices"),
+        account_managers(200),
+    ),
+    "revokeDevice": (
+        lambda c: Call("POST", f"/api/devices/{c.new_device()}/revoke"),
+        account_managers(200),
+    ),
+    # --- councils and meetings ---
+    "listCouncils": (lambda c: Call("GET", "/api/councils"), signed_in(200)),
+    "listCouncilMembers": (
+        lambda c: Call("GET", f"/api/councils/{c.council_id}/members"),
+        readers(200),
+    ),
+    "addCouncilMember": (
+        lambda c: Call(
+            "POST",
+            f"/api/councils/{c.council_id}/members",
+            json={"user_id": c.new_user(), "is_member": False},
+        ),
+        secretariat(201),
+    ),
+    "listMeetings": (lambda c: Call("GET", "/api/meetings"), signed_in(200)),
+    "createMeeting": (
+        lambda c: Call(
+            "POST",
+            "/api/meetings",
+            json={
+                "council_id": c.council_id,
+                "title": "Kỳ họp chuyên đề",
+                "starts_at": "2026-12-20T08:00:00+07:00",
+                "ends_at": "2026-12-20T17:00:00+07:00",
+            },
+        ),
+        secretariat(201),
+    ),
+    "getMeeting": (lambda c: Call("GET", f"/api/meetings/{c.meeting_id}"), readers(200)),
+    "updateMeeting": (
+        lambda c: Call("PATCH", f"/api/meetings/{c.meeting_id}", json={"location": "Hội trường B"}),
+        secretariat(200),
+    ),
+    "getMeetingState": (lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/state"), readers(200)),
+    # --- agenda ---
+    "createAgendaItem": (
+        lambda c: Call(
+            "POST", f"/api/meetings/{c.meeting_id}/agenda", json={"title": "Nội dung bổ sung"}
+        ),
+        secretariat(201),
+    ),
+    "updateAgendaItem": (
+        lambda c: Call("PATCH", f"/api/agenda/{c.new_item()}", json={"title": "Tên mới"}),
+        secretariat(200),
+    ),
+    "deleteAgendaItem": (lambda c: Call("DELETE", f"/api/agenda/{c.new_item()}"), secretariat(200)),
+    "reorderAgenda": (
+        lambda c: Call(
+            "PUT", f"/api/meetings/{c.meeting_id}/agenda/order", json={"order": c.agenda_order()}
+        ),
+        secretariat(200),
+    ),
+    "setCurrentAgendaItem": (
+        lambda c: Call(
+            "PUT",
+            f"/api/meetings/{c.meeting_id}/current-item",
+            json={"agenda_item_id": c.new_item()},
+        ),
+        staff(200),
+    ),
+    # --- attendance ---
+    "checkIn": (
+        lambda c: Call("POST", f"/api/meetings/{c.meeting_id}/attendance/check-in", json={}),
+        members(200),
+    ),
+    "checkOut": (
+        lambda c: Call("POST", f"/api/meetings/{c.meeting_id}/attendance/check-out", json={}),
+        members(200),
+    ),
+    "getAttendance": (
+        lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/attendance"),
+        readers(200),
+    ),
+    "getHallCode": (
+        lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/hall-code"),
+        staff(200, display=200),
+    ),
+    # --- speakers ---
+    "requestToSpeak": (
+        lambda c: (
+            c.make_current(),
+            Call("POST", f"/api/meetings/{c.meeting_id}/speakers", json={}),
+        )[1],
+        members(201),
+    ),
+    "listSpeakers": (lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/speakers"), readers(200)),
+    "reorderSpeakers": (
+        lambda c: (
+            c.make_current(),
+            Call("PUT", f"/api/meetings/{c.meeting_id}/speakers/order", json={"speaker_ids": []}),
+        )[1],
+        staff(200),
+    ),
+    "withdrawSpeaker": (
+        lambda c: Call("POST", f"/api/speakers/{c.new_speaker()}/withdraw"),
+        staff(200),
+    ),
+    "giveFloor": (lambda c: Call("POST", f"/api/speakers/{c.new_speaker()}/floor"), staff(200)),
+    "endFloor": (
+        lambda c: Call("POST", f"/api/speakers/{c.new_speaker(speaking=True)}/end"),
+        staff(200),
+    ),
+}
+
+
+def operation_ids(app: Flask) -> list[str]:
+    from server.api import build_openapi
+
+    doc = build_openapi(app)
+    return sorted(op["operationId"] for path in doc["paths"].values() for op in path.values())
+
+
+def test_every_operation_has_an_entry(sqlite_app):
+    ids = operation_ids(sqlite_app)
+    missing = sorted(set(ids) - set(MATRIX))
+    assert missing == [], f"add these operations to the authorization matrix: {missing}"
+    stale = sorted(set(MATRIX) - set(ids))
+    assert stale == [], f"the matrix names operations that no longer exist: {stale}"
+
+
+def _client(app: Flask, caller: str) -> Api:
+    client = Api(app.test_client())
+    if caller != "anonymous":
+        password = PASSWORD if caller == "outsider" else "demo"
+        assert client.login(USERNAMES[caller], password).status_code == 200
+    return client
+
+
+@pytest.mark.parametrize("operation_id", sorted(MATRIX))
+def test_operation(operation_id: str, sqlite_app: Flask, demo_meeting_id_sqlite: int):
+    build, expected = MATRIX[operation_id]
+    other = make_council(sqlite_app, prefix="other")
+    with sqlite_app.app_context():
+        council_id = db.session.get(Meeting, demo_meeting_id_sqlite).council_id
+    ctx = Ctx(sqlite_app, demo_meeting_id_sqlite, council_id, other)
+    answers = {}
+    for caller in CALLERS:
+        client = _client(sqlite_app, caller)
+        call = build(ctx)
+        response = client.request(call.method, call.path, json=call.json, data=call.data)
+        answers[caller] = response.status_code
+        assert response.status_code < 500, (caller, response.json)
+    assert answers == expected, f"{operation_id}: got {answers}"
+
+
+@pytest.fixture
+def demo_meeting_id_sqlite(sqlite_app: Flask) -> int:
+    with sqlite_app.app_context():
+        meeting = db.session.query(Meeting).order_by(Meeting.id).first()
+        assert meeting is not None
+        return int(meeting.id)

@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from server.pdf import pipeline
+from server.pdf import annotate, pipeline
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -118,6 +118,7 @@ OPERATIONS = {
     "ping": _op_ping,
     "sleep": _op_sleep,
 }
+OPERATIONS.update(annotate.OPERATIONS)
 
 
 def serve(requests: IO[str], answers: IO[str]) -> None:

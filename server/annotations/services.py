@@ -1,0 +1,653 @@
+"""Annotations: private to their author, on documents the author may read.
+
+Every change of one user's annotations takes the next number of that user's change
+counter (`annotation_cursors`), whose row stays locked until the change commits: one
+user's changes commit one at a time and in the order of their numbers, so a device that
+asks for the changes after cursor N (`since`) never misses one. Changes are also sent
+live to the author's own devices (the user's personal room), never to anyone else.
+
+Nobody reads another user's annotations: each lookup is by the acting user, and an
+annotation that is not theirs is "not found" (even for an admin).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from server.accounts.models import Role, User
+from server.accounts.permissions import require_role
+from server.annotations import anchoring
+from server.annotations.geometry import (
+    LIMITS,
+    TEXT_MARKUP,
+    GeometryError,
+    PageSize,
+    bounding_box,
+    check_color,
+    check_geometry,
+    clean_text,
+    point_count,
+)
+from server.annotations.models import Annotation
+from server.audit import service as audit
+from server.db import utcnow
+from server.documents import processing, storage
+from server.documents import services as documents
+from server.documents.models import Document, DocumentPage
+from server.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from server.extensions import db
+from server.meetings import access
+from server.pdf.pool import PoolBusy, PoolError
+from server.realtime.outbox import notify, user_room
+
+#: Live annotations one user may keep on one document.
+MAX_PER_DOCUMENT = 10_000
+#: Ink points one user may keep on one document, all drawings together.
+INK_BUDGET = 500_000
+#: The largest request body the annotation routes read (a drawing at its limit is ~200 KB).
+MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Everyone who reads documents may annotate them; the hall display does not.
+ANNOTATORS = (Role.DELEGATE, Role.GUEST, Role.CHAIR, Role.SECRETARY)
+
+_NEXT_SEQ = sa.text(
+    "INSERT INTO annotation_cursors (user_id, last_seq) VALUES (:user_id, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET last_seq = annotation_cursors.last_seq + 1 "
+    "RETURNING last_seq"
+)
+
+
+def require_annotator(actor: User) -> None:
+    require_role(actor, *ANNOTATORS)
+
+
+def next_seq(user_id: int) -> int:
+    """The user's next change number; the counter row stays locked until commit."""
+    return int(db.session.execute(_NEXT_SEQ, {"user_id": user_id}).scalar_one())
+
+
+def cursor_of(user_id: int) -> int:
+    value = db.session.scalar(
+        sa.text("SELECT last_seq FROM annotation_cursors WHERE user_id = :u"), {"u": user_id}
+    )
+    return int(value or 0)
+
+
+# --- JSON ----------------------------------------------------------------------------
+
+_COLUMNS = (
+    Annotation.id,
+    Annotation.document_id,
+    Annotation.meeting_id,
+    Annotation.page,
+    Annotation.kind,
+    Annotation.geometry,
+    Annotation.color,
+    Annotation.text,
+    Annotation.quote,
+    Annotation.version,
+    Annotation.seq,
+    Annotation.created_at,
+    Annotation.updated_at,
+    Annotation.deleted_at,
+)
+
+
+def _json(values: Any) -> dict[str, Any]:
+    return {
+        "id": str(values.id),
+        "document_id": values.document_id,
+        "meeting_id": values.meeting_id,
+        "page": values.page,
+        "kind": values.kind,
+        "geometry": values.geometry or {},
+        "color": values.color,
+        "text": values.text,
+        "quote": values.quote,
+        "version": values.version,
+        "deleted": values.deleted_at is not None,
+        "seq": values.seq,
+        "created_at": values.created_at.isoformat(),
+        "updated_at": values.updated_at.isoformat(),
+        "deleted_at": values.deleted_at.isoformat() if values.deleted_at else None,
+    }
+
+
+def annotation_json(row: Annotation) -> dict[str, Any]:
+    """The Annotation JSON (a tombstone has `deleted: true` and no content)."""
+    return _json(row)
+
+
+# --- Checks --------------------------------------------------------------------------
+
+
+def invalid(err: GeometryError) -> Invalid:
+    """The 422 for a value the client must fix."""
+    result = Invalid(err.code)
+    result.params = dict(err.params)
+    return result
+
+
+def _own(actor: User, annotation_id: uuid.UUID) -> Annotation:
+    row = db.session.get(Annotation, annotation_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("annotation_not_found")
+    return row
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an annotation says, checked and normalised."""
+
+    geometry: dict[str, Any]
+    color: str
+    text: str | None
+    quote: str | None
+
+
+def _check(
+    kind: str,
+    page: DocumentPage,
+    *,
+    geometry: Any,
+    color: str | None,
+    text: str | None,
+    quote: str | None,
+) -> Content:
+    try:
+        return Content(
+            geometry=check_geometry(kind, geometry, PageSize(page.width, page.height)),
+            color=check_color(color, kind),
+            text=clean_text(text, LIMITS.max_text),
+            quote=clean_text(quote, LIMITS.max_quote, "annotation_quote_too_long"),
+        )
+    except GeometryError as err:
+        raise invalid(err) from None
+
+
+def _anchor(kind: str, content: Content, page: DocumentPage) -> tuple[str | None, dict[str, Any]]:
+    """The stored quote and its anchor (context and box on the page)."""
+    rects = [tuple(r) for r in content.geometry.get("rects", [])] if kind in TEXT_MARKUP else []
+    found = anchoring.anchor(
+        kind in TEXT_MARKUP,
+        content.quote,
+        rects,
+        bounding_box(kind, content.geometry),
+        page.number,
+        page.words or [],
+    )
+    if found is None:
+        return content.quote, {}
+    quote = found.quote
+    if len(quote) > LIMITS.max_quote:
+        quote = quote[: LIMITS.max_quote].rsplit(" ", 1)[0]
+    return quote, {
+        "prefix": found.prefix,
+        "suffix": found.suffix,
+        "box": list(found.box) if found.box else None,
+    }
+
+
+def _mine_on(actor: User, document_id: int) -> Any:
+    return sa.and_(
+        Annotation.user_id == actor.id,
+        Annotation.document_id == document_id,
+        Annotation.deleted_at.is_(None),
+    )
+
+
+def _check_count(actor: User, document_id: int) -> None:
+    """Refuse a new annotation past the per-document count."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(_mine_on(actor, document_id)))
+    if (count or 0) >= MAX_PER_DOCUMENT:
+        raise Conflict("annotations_per_document_limit", limit=MAX_PER_DOCUMENT)
+
+
+def _check_ink(actor: User, document_id: int, adding: int, replacing: int = 0) -> None:
+    """Refuse ink past the per-document budget (`replacing`: points the change removes)."""
+    if adding <= replacing:
+        return
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Annotation.points), 0)).where(
+            _mine_on(actor, document_id)
+        )
+    )
+    if int(used or 0) - replacing + adding > INK_BUDGET:
+        raise Conflict("annotation_ink_budget", limit=INK_BUDGET)
+
+
+# --- Changes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewAnnotation:
+    id: uuid.UUID
+    page: int
+    kind: str
+    geometry: Any
+    color: str | None
+    text: str | None
+    quote: str | None
+
+
+def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tuple[Annotation, bool]:
+    """Create an annotation under the client's id; (annotation, created).
+
+    The same id again from its author is a retry or a replay: the annotation as it
+    stands is returned and nothing changes. The id of another user's annotation is
+    refused (409) without saying anything about it.
+    """
+    require_annotator(actor)
+    seq = next_seq(actor.id)
+    existing = db.session.get(Annotation, new.id)
+    if existing is not None:
+        if existing.user_id != actor.id or existing.document_id != document_id:
+            raise Conflict("annotation_id_taken")
+        documents.get_document(actor, document_id)
+        return existing, False
+    doc, page = documents.get_page(actor, document_id, new.page)
+    content = _check(
+        new.kind, page, geometry=new.geometry, color=new.color, text=new.text, quote=new.quote
+    )
+    points = point_count(new.kind, content.geometry)
+    _check_count(actor, doc.id)
+    _check_ink(actor, doc.id, points)
+    quote, anchor = _anchor(new.kind, content, page)
+    now = utcnow()
+    row = Annotation(
+        id=new.id,
+        user_id=actor.id,
+        document_id=doc.id,
+        meeting_id=doc.meeting_id,
+        page=page.number,
+        kind=new.kind,
+        geometry=content.geometry,
+        color=content.color,
+        text=content.text,
+        quote=quote,
+        anchor=anchor,
+        points=points,
+        version=1,
+        seq=seq,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        # The same id created at this instant by another user (this user's own creates
+        # queue on the counter row): refused like any taken id.
+        raise Conflict("annotation_id_taken") from None
+    notify(user_room(actor.id), "annotation.created", {"annotation": annotation_json(row)})
+    return row, True
+
+
+_UNSET: Any = object()
+
+
+def update_annotation(
+    actor: User,
+    annotation_id: uuid.UUID,
+    version: int,
+    *,
+    geometry: Any = _UNSET,
+    color: Any = _UNSET,
+    text: Any = _UNSET,
+    quote: Any = _UNSET,
+) -> tuple[Annotation, bool]:
+    """Change an annotation made at `version`; (annotation, changed).
+
+    A change made on an older version is refused (409, the current annotation in the
+    error's `current`) unless it asks for what the annotation already is (a retried
+    request), which answers the annotation as it stands.
+    """
+    require_annotator(actor)
+    seq = next_seq(actor.id)
+    row = _own(actor, annotation_id)
+    _, page = documents.get_page(actor, row.document_id, row.page)
+    if row.deleted_at is not None:
+        raise Conflict("annotation_deleted", data={"current": annotation_json(row)})
+    content = _check(
+        row.kind,
+        page,
+        geometry=row.geometry if geometry is _UNSET else geometry,
+        color=row.color if color is _UNSET else color,
+        text=row.text if text is _UNSET else text,
+        quote=row.quote if quote is _UNSET else quote,
+    )
+    same = (
+        content.geometry == (row.geometry or {})
+        and content.color == row.color
+        and content.text == row.text
+        and (quote is _UNSET or content.quote == row.quote)
+    )
+    if same:
+        return row, False
+    if version != row.version:
+        raise Conflict("annotation_version_conflict", data={"current": annotation_json(row)})
+    points = point_count(row.kind, content.geometry)
+    _check_ink(actor, row.document_id, points, replacing=row.points)
+    if geometry is not _UNSET or quote is not _UNSET:
+        stored, anchor = _anchor(row.kind, content, page)
+        row.quote, row.anchor = stored, anchor
+    row.geometry = content.geometry
+    row.color = content.color
+    row.text = content.text
+    row.points = points
+    row.version += 1
+    row.seq = seq
+    row.updated_at = utcnow()
+    db.session.flush()
+    notify(user_room(actor.id), "annotation.updated", {"annotation": annotation_json(row)})
+    return row, True
+
+
+def delete_annotation(
+    actor: User, annotation_id: uuid.UUID, version: int | None = None
+) -> tuple[Annotation, bool]:
+    """Delete an annotation, keeping a tombstone; deleting it again changes nothing."""
+    require_annotator(actor)
+    seq = next_seq(actor.id)
+    row = _own(actor, annotation_id)
+    documents.get_document(actor, row.document_id)
+    if row.deleted_at is not None:
+        return row, False
+    if version is not None and version != row.version:
+        raise Conflict("annotation_version_conflict", data={"current": annotation_json(row)})
+    now = utcnow()
+    row.deleted_at = now
+    row.updated_at = now
+    row.geometry = {}
+    row.text = None
+    row.quote = None
+    row.anchor = {}
+    row.points = 0
+    row.version += 1
+    row.seq = seq
+    db.session.flush()
+    notify(user_room(actor.id), "annotation.deleted", {"annotation": annotation_json(row)})
+    return row, True
+
+
+# --- Reading -------------------------------------------------------------------------
+
+
+def _changes(actor: User, where: Any, since: int | None, limit: int) -> dict[str, Any]:
+    # The cursor is read before the rows: a change committed in between is sent twice
+    # (harmless: it carries its version), never missed.
+    cursor = cursor_of(actor.id)
+    reset = since is not None and since > cursor
+    query = sa.select(*_COLUMNS).where(Annotation.user_id == actor.id, where)
+    if since is None or reset:
+        query = query.where(Annotation.deleted_at.is_(None))
+    else:
+        query = query.where(Annotation.seq > since)
+    rows = db.session.execute(query.order_by(Annotation.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if more:
+        cursor = rows[-1].seq
+    elif rows:
+        cursor = max(cursor, rows[-1].seq)
+    return {"rows": rows, "cursor": cursor, "more": more, "reset": reset}
+
+
+def list_annotations(
+    actor: User, document_id: int, *, since: int | None, limit: int
+) -> dict[str, Any]:
+    """The user's annotations on a document, or every change of them after `since`."""
+    require_annotator(actor)
+    doc, _ = documents.get_document(actor, document_id)
+    found = _changes(actor, Annotation.document_id == doc.id, since, limit)
+    return {
+        "document_id": doc.id,
+        "annotations": [_json(r) for r in found["rows"]],
+        "cursor": found["cursor"],
+        "more": found["more"],
+        "reset": found["reset"],
+    }
+
+
+def list_my_annotations(
+    actor: User, meeting_id: int, *, since: int | None, limit: int
+) -> dict[str, Any]:
+    """The user's annotations across a session's documents (the notes list)."""
+    require_annotator(actor)
+    meeting = access.get_meeting_for(actor, meeting_id)
+    docs, _ = documents.list_documents(actor, meeting.id)
+    order = {d.id: n for n, d in enumerate(docs)}
+    found = _changes(actor, Annotation.meeting_id == meeting.id, since, limit)
+    rows = [r for r in found["rows"] if r.document_id in order]
+    if since is None:
+        rows.sort(key=lambda r: (order[r.document_id], r.page, r.created_at))
+    used = {r.document_id for r in rows}
+    return {
+        "meeting_id": meeting.id,
+        "annotations": [_json(r) for r in rows],
+        "documents": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "version": d.version,
+                "series_id": d.series_id or d.id,
+                "agenda_item_id": d.agenda_item_id,
+            }
+            for d in docs
+            if d.id in used
+        ],
+        "cursor": found["cursor"],
+        "more": found["more"],
+        "reset": found["reset"],
+    }
+
+
+def _require_pages(doc: Document) -> None:
+    if doc.kind == "link":
+        raise Conflict("document_is_link")
+    if doc.status != "ready" or not doc.pdf_sha256:
+        raise Conflict("document_not_ready")
+
+
+def reanchored(actor: User, document_id: int) -> dict[str, Any]:
+    """The user's annotations on earlier versions, placed on this version by their quotes."""
+    require_annotator(actor)
+    doc, _ = documents.get_document(actor, document_id)
+    _require_pages(doc)
+    series = doc.series_id or doc.id
+    older: dict[int, Document] = {}
+    for candidate in db.session.scalars(
+        sa.select(Document).where(Document.series_id == series, Document.version < doc.version)
+    ):
+        try:
+            documents.get_document(actor, candidate.id)
+        except NotFound:
+            continue
+        older[candidate.id] = candidate
+    if not older:
+        return {"document_id": doc.id, "version": doc.version, "placements": []}
+    rows = list(
+        db.session.scalars(
+            sa.select(Annotation)
+            .where(
+                Annotation.user_id == actor.id,
+                Annotation.document_id.in_(list(older)),
+                Annotation.deleted_at.is_(None),
+            )
+            .order_by(Annotation.document_id, Annotation.page, Annotation.created_at)
+        )
+    )
+    if not rows:
+        return {"document_id": doc.id, "version": doc.version, "placements": []}
+    corpus = anchoring.Corpus(
+        db.session.execute(
+            sa.select(DocumentPage.number, DocumentPage.words).where(
+                DocumentPage.document_id == doc.id
+            )
+        )
+    )
+    placements = []
+    for row in rows:
+        anchor = row.anchor or {}
+        box = anchor.get("box")
+        old_box = (
+            (box[0], box[1], box[2], box[3]) if isinstance(box, list) and len(box) == 4 else None
+        )
+        carried = anchoring.carry(
+            corpus,
+            quote=row.quote,
+            prefix=str(anchor.get("prefix") or ""),
+            suffix=str(anchor.get("suffix") or ""),
+            page=row.page,
+            box=old_box,
+        )
+        placements.append(
+            {
+                "annotation": annotation_json(row),
+                "from_document_id": row.document_id,
+                "from_version": older[row.document_id].version,
+                "status": carried.status,
+                "page": carried.page,
+                "rects": [list(r) for r in carried.rects],
+                "offset": list(carried.offset) if carried.offset is not None else None,
+            }
+        )
+    return {"document_id": doc.id, "version": doc.version, "placements": placements}
+
+
+# --- Exports -------------------------------------------------------------------------
+
+
+def _exportable(actor: User, document_id: int) -> tuple[Document, list[Annotation]]:
+    require_annotator(actor)
+    doc, _ = documents.get_document(actor, document_id)
+    if doc.confidential:
+        raise Forbidden("annotations_export_confidential")
+    _require_pages(doc)
+    rows = list(
+        db.session.scalars(
+            sa.select(Annotation)
+            .where(
+                Annotation.user_id == actor.id,
+                Annotation.document_id == doc.id,
+                Annotation.deleted_at.is_(None),
+            )
+            .order_by(Annotation.page, Annotation.created_at, Annotation.seq)
+        )
+    )
+    return doc, rows
+
+
+def _file_stem(doc: Document) -> str:
+    name = doc.filename or doc.title or "tai-lieu"
+    if name.lower().endswith(".pdf"):
+        name = name[:-4]
+    return name
+
+
+@dataclass(frozen=True)
+class PdfExport:
+    """Everything the worker needs, as plain values (no database rows)."""
+
+    args: dict[str, Any]
+    out: Path
+    filename: str
+    count: int
+
+
+def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
+    """Check and gather an export of the user's copy with their annotations written in."""
+    doc, rows = _exportable(actor, document_id)
+    assert doc.pdf_sha256 is not None
+    out = storage.tmp_dir() / f"annotated-{uuid.uuid4().hex}.pdf"
+    audit.record(
+        "annotations.exported",
+        actor_id=actor.id,
+        meeting_id=doc.meeting_id,
+        subject=f"document:{doc.id}",
+        data={"format": "pdf", "annotations": len(rows)},
+    )
+    return PdfExport(
+        args={
+            "pdf": str(storage.pdf_path(doc.pdf_sha256)),
+            "out": str(out),
+            "author": actor.full_name,
+            "annotations": [
+                {
+                    "id": str(r.id),
+                    "page": r.page,
+                    "kind": r.kind,
+                    "geometry": r.geometry,
+                    "color": r.color,
+                    "text": r.text,
+                    "created_at": r.created_at.isoformat(),
+                    "updated_at": r.updated_at.isoformat(),
+                }
+                for r in rows
+            ],
+        },
+        out=out,
+        filename=f"{_file_stem(doc)} - ghi chú.pdf",
+        count=len(rows),
+    )
+
+
+def run_pdf_export(job: PdfExport) -> bytes:
+    """Write the annotated copy in a PDF worker (call outside any transaction)."""
+    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
+    try:
+        processing.pool().call("annotate_pdf", job.args, timeout=timeout, wait=timeout)
+        return job.out.read_bytes()
+    except PoolBusy:
+        raise Unavailable("renderer_busy") from None
+    except PoolError:
+        raise Invalid("annotations_export_failed") from None
+    finally:
+        job.out.unlink(missing_ok=True)
+
+
+def web_annotations(actor: User, document_id: int, base_url: str) -> dict[str, Any]:
+    """The user's annotations on a document as a W3C Web Annotation collection."""
+    from server.annotations import webanno
+
+    doc, rows = _exportable(actor, document_id)
+    sizes = {
+        number: (width, height)
+        for number, width, height in db.session.execute(
+            sa.select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
+                DocumentPage.document_id == doc.id
+            )
+        )
+    }
+    items = [
+        webanno.Item(
+            id=str(r.id),
+            page=r.page,
+            kind=r.kind,
+            geometry=r.geometry or {},
+            color=r.color,
+            text=r.text,
+            quote=r.quote,
+            prefix=(r.anchor or {}).get("prefix") or None,
+            suffix=(r.anchor or {}).get("suffix") or None,
+            created=r.created_at.isoformat(),
+            modified=r.updated_at.isoformat(),
+        )
+        for r in rows
+    ]
+    base = base_url.rstrip("/")
+    return webanno.collection(
+        items,
+        collection_id=f"{base}/api/documents/{doc.id}/annotations.jsonld",
+        source=f"{base}/api/documents/{doc.id}/download",
+        label=f"Ghi chú của {actor.full_name}: {doc.title}",
+        author=actor.full_name,
+        page_sizes=sizes,
+        generated=utcnow().isoformat(),
+    )

@@ -89,7 +89,8 @@ def _iso(value: Any) -> str | None:
 def _people(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))))
+    rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
 
 
 def comments_json(rows: list[Comment]) -> list[dict[str, Any]]:

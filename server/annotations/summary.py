@@ -135,6 +135,7 @@ def _multiline(text: str) -> str:
 
 SUMMARY_CSS: Final = """
 table.comments td { vertical-align: top; }
+table.comments p { text-align: left; }
 td.quote { font-style: italic; color: #333; }
 p.reply { margin: 2pt 0 0 0; color: #1a3d6b; font-size: 9.5pt; }
 p.lead { text-align: center; margin: 0; }
@@ -168,8 +169,9 @@ def summary_html(heading: Heading, sections: Sequence[Section]) -> str:
         if section.agenda:
             parts.append(f"<p class='muted small'>Nội dung: {escape(section.agenda)}</p>")
         parts.append(
-            "<table class='comments'><tr><th class='num'>STT</th><th>Đại biểu</th>"
-            "<th class='num'>Trang</th><th>Ý kiến</th><th>Trạng thái</th></tr>"
+            "<table class='comments'><tr><th class='num' style='width:22pt'>STT</th>"
+            "<th style='width:84pt'>Đại biểu</th><th class='num' style='width:30pt'>Trang</th>"
+            "<th style='width:216pt'>Ý kiến</th><th style='width:64pt'>Trạng thái</th></tr>"
         )
         for k, entry in enumerate(section.entries, start=1):
             cell = ""

@@ -56,9 +56,13 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 #: Everyone who reads documents may annotate them; the hall display does not.
 ANNOTATORS = (Role.DELEGATE, Role.GUEST, Role.CHAIR, Role.SECRETARY)
 
+_LOCK_CURSOR = sa.text(
+    "INSERT INTO annotation_cursors (user_id, last_seq) VALUES (:user_id, 0) "
+    "ON CONFLICT (user_id) DO UPDATE SET last_seq = annotation_cursors.last_seq "
+    "RETURNING last_seq"
+)
 _NEXT_SEQ = sa.text(
-    "INSERT INTO annotation_cursors (user_id, last_seq) VALUES (:user_id, 1) "
-    "ON CONFLICT (user_id) DO UPDATE SET last_seq = annotation_cursors.last_seq + 1 "
+    "UPDATE annotation_cursors SET last_seq = last_seq + 1 WHERE user_id = :user_id "
     "RETURNING last_seq"
 )
 
@@ -67,8 +71,14 @@ def require_annotator(actor: User) -> None:
     require_role(actor, *ANNOTATORS)
 
 
+def lock_cursor(user_id: int) -> None:
+    """Take the user's change counter (created at 0 if new) until commit: one change of
+    this user's annotations at a time, committed in the order of their numbers."""
+    db.session.execute(_LOCK_CURSOR, {"user_id": user_id})
+
+
 def next_seq(user_id: int) -> int:
-    """The user's next change number; the counter row stays locked until commit."""
+    """The user's next change number (after lock_cursor, in the same transaction)."""
     return int(db.session.execute(_NEXT_SEQ, {"user_id": user_id}).scalar_one())
 
 
@@ -244,7 +254,7 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
     refused (409) without saying anything about it.
     """
     require_annotator(actor)
-    seq = next_seq(actor.id)
+    lock_cursor(actor.id)
     existing = db.session.get(Annotation, new.id)
     if existing is not None:
         if existing.user_id != actor.id or existing.document_id != document_id:
@@ -274,7 +284,7 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
         anchor=anchor,
         points=points,
         version=1,
-        seq=seq,
+        seq=next_seq(actor.id),
         created_at=now,
         updated_at=now,
     )
@@ -309,7 +319,7 @@ def update_annotation(
     request), which answers the annotation as it stands.
     """
     require_annotator(actor)
-    seq = next_seq(actor.id)
+    lock_cursor(actor.id)
     row = _own(actor, annotation_id)
     _, page = documents.get_page(actor, row.document_id, row.page)
     if row.deleted_at is not None:
@@ -342,7 +352,7 @@ def update_annotation(
     row.text = content.text
     row.points = points
     row.version += 1
-    row.seq = seq
+    row.seq = next_seq(actor.id)
     row.updated_at = utcnow()
     db.session.flush()
     notify(user_room(actor.id), "annotation.updated", {"annotation": annotation_json(row)})
@@ -354,7 +364,7 @@ def delete_annotation(
 ) -> tuple[Annotation, bool]:
     """Delete an annotation, keeping a tombstone; deleting it again changes nothing."""
     require_annotator(actor)
-    seq = next_seq(actor.id)
+    lock_cursor(actor.id)
     row = _own(actor, annotation_id)
     documents.get_document(actor, row.document_id)
     if row.deleted_at is not None:
@@ -370,7 +380,7 @@ def delete_annotation(
     row.anchor = {}
     row.points = 0
     row.version += 1
-    row.seq = seq
+    row.seq = next_seq(actor.id)
     db.session.flush()
     notify(user_room(actor.id), "annotation.deleted", {"annotation": annotation_json(row)})
     return row, True

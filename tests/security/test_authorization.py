@@ -11,11 +11,13 @@ admin. Each operation runs in its own fresh database; the request is rebuilt for
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from server.accounts import services as accounts
@@ -341,6 +343,169 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
         staff(200),
     ),
 }
+
+
+# --- Helpers of the annotations and comments entries ---
+
+
+def _readable_document(c: Ctx) -> int:
+    """A published, processed, non-confidential demo document."""
+    from server.documents.models import Document
+
+    with c.app.app_context():
+        doc_id = db.session.scalar(
+            sa.select(Document.id)
+            .where(
+                Document.meeting_id == c.meeting_id,
+                Document.published_at.is_not(None),
+                Document.status == "ready",
+                Document.kind != "link",
+                Document.confidential.is_(False),
+            )
+            .order_by(Document.id)
+        )
+        assert doc_id is not None
+        return int(doc_id)
+
+
+def _delegate_annotation(c: Ctx) -> str:
+    """A fresh note of delegate01 (the "delegate" caller) on the demo document."""
+    from server.annotations import services as annotations
+
+    doc_id = _readable_document(c)
+    with c.app.app_context():
+        row, _ = annotations.create_annotation(
+            c.actor("delegate01"),
+            doc_id,
+            annotations.NewAnnotation(
+                uuid.uuid4(), 1, "note", {"point": [10, 10]}, None, "Ghi chú", None
+            ),
+        )
+        db.session.commit()
+        return str(row.id)
+
+
+def _public_comment(c: Ctx) -> int:
+    """A fresh comment of delegate02, open to all delegates."""
+    from server.annotations import comments
+
+    doc_id = _readable_document(c)
+    with c.app.app_context():
+        row, _ = comments.create_comment(
+            c.actor("delegate02"), doc_id, text="Góp ý", page=None, quote=None, visibility="all"
+        )
+        db.session.commit()
+        return int(row.id)
+
+
+def annotators(status: int) -> Expect:
+    """Everyone who reads the council's documents, except the hall display."""
+    return expect(**dict.fromkeys(CALLERS[1:], status) | {"outsider": 404, "display": 403})
+
+
+def own_annotation(status: int) -> Expect:
+    """Only the author reaches an annotation; to anyone else it does not exist."""
+    return expect(guest=404, delegate=status, display=403, chair=404, secretary=404, admin=404)
+
+
+def comment_readers(status: int) -> Expect:
+    return expect(
+        guest=403, delegate=status, display=403, chair=status, secretary=status, admin=status
+    )
+
+
+def comment_answerers(status: int) -> Expect:
+    """The secretariat answers; others who see the comment 403, those who do not 404."""
+    return expect(guest=404, delegate=403, display=404, chair=403, secretary=status, admin=status)
+
+
+MATRIX.update(
+    {
+        # --- annotations (private to their author) ---
+        "createAnnotation": (
+            lambda c: Call(
+                "POST",
+                f"/api/documents/{_readable_document(c)}/annotations",
+                json={
+                    "id": str(uuid.uuid4()),
+                    "page": 1,
+                    "kind": "note",
+                    "geometry": {"point": [20, 20]},
+                },
+            ),
+            annotators(201),
+        ),
+        "listAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations"),
+            annotators(200),
+        ),
+        "updateAnnotation": (
+            lambda c: Call(
+                "PATCH",
+                f"/api/annotations/{_delegate_annotation(c)}",
+                json={"version": 1, "text": "Sửa"},
+            ),
+            own_annotation(200),
+        ),
+        "deleteAnnotation": (
+            lambda c: Call("DELETE", f"/api/annotations/{_delegate_annotation(c)}"),
+            own_annotation(200),
+        ),
+        "listMyAnnotations": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/annotations"),
+            annotators(200),
+        ),
+        "listReanchoredAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations/reanchored"),
+            annotators(200),
+        ),
+        "exportAnnotatedPdf": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotated.pdf"),
+            annotators(200),
+        ),
+        "exportWebAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations.jsonld"),
+            annotators(200),
+        ),
+        # --- comments ---
+        "createComment": (
+            lambda c: Call(
+                "POST",
+                f"/api/documents/{_readable_document(c)}/comments",
+                json={"text": "Đề nghị làm rõ", "visibility": "all"},
+            ),
+            members(201),
+        ),
+        "listComments": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/comments"),
+            comment_readers(200),
+        ),
+        "listMeetingComments": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments"),
+            comment_readers(200),
+        ),
+        "replyToComment": (
+            lambda c: Call(
+                "POST", f"/api/comments/{_public_comment(c)}/replies", json={"text": "Đã nhận"}
+            ),
+            comment_answerers(201),
+        ),
+        "updateComment": (
+            lambda c: Call(
+                "PATCH", f"/api/comments/{_public_comment(c)}", json={"status": "considered"}
+            ),
+            comment_answerers(200),
+        ),
+        "exportCommentsCsv": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments.csv"),
+            staff(200),
+        ),
+        "exportCommentsPdf": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments.pdf"),
+            staff(200),
+        ),
+    }
+)
 
 
 def operation_ids(app: Flask) -> list[str]:

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 from server.annotations import bp, comments, services
@@ -28,6 +28,7 @@ from server.annotations.schemas import (
     MyAnnotationsOut,
     ReanchorOut,
     ReplyIn,
+    WebAnnotationCollectionOut,
 )
 from server.annotations.webanno import MEDIA_TYPE
 from server.api import operation
@@ -210,12 +211,15 @@ def export_annotated_pdf(document_id: int) -> Response:
     "The user's annotations on a document as W3C Web Annotations (JSON-LD)",
     tag=TAG,
     produces=("application/ld+json",),
+    response=WebAnnotationCollectionOut,
     description="An AnnotationCollection; targets use RFC 3778 PDF fragments (page and "
     "viewrect in points from the top left), an SVG shape and the quoted text. Never for a "
     "confidential document (403).",
 )
 def export_web_annotations(document_id: int) -> Response:
     collection = services.web_annotations(current_user, document_id, request.host_url)
+    if current_app.testing:
+        WebAnnotationCollectionOut.model_validate(collection)
     body = json.dumps(collection, ensure_ascii=False, indent=1)
     response = Response(body, mimetype="application/ld+json")
     response.headers["Content-Type"] = MEDIA_TYPE

@@ -137,6 +137,20 @@ class PlacementOut(BaseModel):
     offset: list[float] | None
 
 
+class WebAnnotationCollectionOut(BaseModel):
+    """A W3C Web Annotation collection (JSON-LD), all annotations in its first page."""
+
+    context: str = Field(alias="@context")
+    id: str
+    type: Literal["AnnotationCollection"]
+    label: str
+    creator: dict[str, Any]
+    generated: str
+    generator: dict[str, Any]
+    total: int
+    first: dict[str, Any]
+
+
 class ReanchorOut(BaseModel):
     document_id: int
     version: int

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 Rect = tuple[float, float, float, float]
 
@@ -43,8 +43,7 @@ def tokens(text: str) -> list[str]:
     return [t for t in (norm(w) for w in text.split()) if t]
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     x0: float
     y0: float
     x1: float
@@ -57,9 +56,12 @@ class Word:
 
 
 def parse_words(raw: Iterable[object]) -> list[Word]:
-    """Word boxes from stored JSON; malformed entries are skipped."""
+    """Word boxes from stored JSON (or already parsed); malformed entries are skipped."""
     words: list[Word] = []
     for item in raw:
+        if isinstance(item, Word):
+            words.append(item)
+            continue
         if not isinstance(item, list | tuple) or len(item) < 5:
             continue
         text = item[4]
@@ -112,11 +114,18 @@ def _context(words: Sequence[Word], start: int, end: int) -> tuple[str, str]:
 def quote_under(rects: Sequence[Rect], raw_words: Iterable[object]) -> Anchor | None:
     """The words a highlight covers (at least half of each word's box), in reading order."""
     words = parse_words(raw_words)
-    covered = [
-        i
-        for i, w in enumerate(words)
-        if _area(w.rect) > 0 and sum(_overlap(w.rect, r) for r in rects) >= COVERED * _area(w.rect)
-    ]
+    around = union(rects)
+    if around is None:
+        return None
+    left, top, right, bottom = around
+    covered = []
+    for i, w in enumerate(words):
+        # Most words are nowhere near: two comparisons each.
+        if w.y1 <= top or w.y0 >= bottom or w.x1 <= left or w.x0 >= right:
+            continue
+        area = _area(w.rect)
+        if area > 0 and sum(_overlap(w.rect, r) for r in rects) >= COVERED * area:
+            covered.append(i)
     if not covered:
         return None
     text = " ".join(words[i].text for i in covered)

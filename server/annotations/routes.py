@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request
 from flask_login import current_user
+from pydantic import BaseModel
 
 from server.annotations import bp, comments, services
 from server.annotations.schemas import (
@@ -66,6 +67,15 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _listing(listing: services.Listing, model: type[BaseModel]) -> Response:
+    """A list whose annotations the database wrote as JSON, sent as it is."""
+    body = listing.json()
+    if current_app.testing:
+        # In tests every answer is checked against its declared schema.
+        model.model_validate(json.loads(body))
+    return Response(body, mimetype="application/json")
+
+
 # --- Annotations -----------------------------------------------------------------
 
 
@@ -113,10 +123,11 @@ def create_annotation(document_id: int, body: AnnotationIn) -> Any:
     "an earlier answer): every annotation changed after it, deletions included as tombstones "
     "(`deleted: true`). Ask again with the new `cursor` while `more` is true.",
 )
-def list_annotations(document_id: int, query: AnnotationListQuery) -> dict[str, Any]:
-    return services.list_annotations(
+def list_annotations(document_id: int, query: AnnotationListQuery) -> Response:
+    listing = services.list_annotations(
         current_user, document_id, since=query.since, limit=query.limit
     )
+    return _listing(listing, AnnotationListOut)
 
 
 @bp.patch("/annotations/<uuid:annotation_id>")
@@ -165,10 +176,11 @@ def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> Any:
     description="Without `since`: by document in agenda order, then page. With `since`: every "
     "change after the cursor, tombstones included (one call brings a device up to date).",
 )
-def list_my_annotations(meeting_id: int, query: AnnotationListQuery) -> dict[str, Any]:
-    return services.list_my_annotations(
+def list_my_annotations(meeting_id: int, query: AnnotationListQuery) -> Response:
+    listing = services.list_my_annotations(
         current_user, meeting_id, since=query.since, limit=query.limit
     )
+    return _listing(listing, MyAnnotationsOut)
 
 
 @bp.get("/documents/<int:document_id>/annotations/reanchored")

@@ -12,7 +12,10 @@ annotation that is not theirs is "not found" (even for an admin).
 
 from __future__ import annotations
 
+import json
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,9 +164,62 @@ class Content:
     quote: str | None
 
 
+@dataclass(frozen=True)
+class PageInfo:
+    """A page's size, without its words (loaded only when an anchor needs them)."""
+
+    document_id: int
+    number: int
+    width: float
+    height: float
+    #: The sanitised file's hash: a processed page's words never change under it.
+    pdf_sha256: str
+
+
+def _page(actor: User, document_id: int, number: int) -> tuple[Document, PageInfo]:
+    """The document if `actor` may read it, with one of its pages (404 when none)."""
+    doc, _ = documents.get_document(actor, document_id)
+    _require_pages(doc)
+    row = db.session.execute(
+        sa.select(DocumentPage.width, DocumentPage.height).where(
+            DocumentPage.document_id == doc.id, DocumentPage.number == number
+        )
+    ).first()
+    if row is None:
+        raise NotFound("document_page_not_found")
+    assert doc.pdf_sha256 is not None
+    return doc, PageInfo(doc.id, number, row.width, row.height, doc.pdf_sha256)
+
+
+_words: OrderedDict[tuple[int, int, str], list[anchoring.Word]] = OrderedDict()
+_words_lock = threading.Lock()
+WORDS_CACHED = 256
+
+
+def page_words(page: PageInfo) -> list[anchoring.Word]:
+    """The page's words, parsed; recently used pages are kept (they never change)."""
+    key = (page.document_id, page.number, page.pdf_sha256)
+    with _words_lock:
+        cached = _words.get(key)
+        if cached is not None:
+            _words.move_to_end(key)
+            return cached
+    raw = db.session.scalar(
+        sa.select(DocumentPage.words).where(
+            DocumentPage.document_id == page.document_id, DocumentPage.number == page.number
+        )
+    )
+    words = anchoring.parse_words(raw or [])
+    with _words_lock:
+        _words[key] = words
+        while len(_words) > WORDS_CACHED:
+            _words.popitem(last=False)
+    return words
+
+
 def _check(
     kind: str,
-    page: DocumentPage,
+    page: PageInfo,
     *,
     geometry: Any,
     color: str | None,
@@ -181,16 +237,19 @@ def _check(
         raise invalid(err) from None
 
 
-def _anchor(kind: str, content: Content, page: DocumentPage) -> tuple[str | None, dict[str, Any]]:
+def _anchor(kind: str, content: Content, page: PageInfo) -> tuple[str | None, dict[str, Any]]:
     """The stored quote and its anchor (context and box on the page)."""
-    rects = [tuple(r) for r in content.geometry.get("rects", [])] if kind in TEXT_MARKUP else []
+    markup = kind in TEXT_MARKUP
+    if content.quote is None and not markup:
+        return None, {}
+    rects = [tuple(r) for r in content.geometry.get("rects", [])] if markup else []
     found = anchoring.anchor(
-        kind in TEXT_MARKUP,
+        markup,
         content.quote,
         rects,
         bounding_box(kind, content.geometry),
         page.number,
-        page.words or [],
+        page_words(page),
     )
     if found is None:
         return content.quote, {}
@@ -261,7 +320,7 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
             raise Conflict("annotation_id_taken")
         documents.get_document(actor, document_id)
         return existing, False
-    doc, page = documents.get_page(actor, document_id, new.page)
+    doc, page = _page(actor, document_id, new.page)
     content = _check(
         new.kind, page, geometry=new.geometry, color=new.color, text=new.text, quote=new.quote
     )
@@ -321,7 +380,7 @@ def update_annotation(
     require_annotator(actor)
     lock_cursor(actor.id)
     row = _own(actor, annotation_id)
-    _, page = documents.get_page(actor, row.document_id, row.page)
+    _, page = _page(actor, row.document_id, row.page)
     if row.deleted_at is not None:
         raise Conflict("annotation_deleted", data={"current": annotation_json(row)})
     content = _check(
@@ -389,73 +448,161 @@ def delete_annotation(
 # --- Reading -------------------------------------------------------------------------
 
 
-def _changes(actor: User, where: Any, since: int | None, limit: int) -> dict[str, Any]:
+def _key(name: str) -> Any:
+    # A constant key as SQL text: PostgreSQL cannot type a bound parameter of a variadic
+    # JSON function.
+    return sa.literal_column(f"'{name}'")
+
+
+def _row_json(dialect: str) -> Any:
+    """SQL building each row's Annotation JSON (the same as annotation_json), as text.
+
+    Listing thousands of annotations is the database's work in C: the geometry is never
+    parsed and serialised again in Python.
+    """
+    a = Annotation
+    if dialect == "postgresql":
+
+        def iso(column: Any) -> Any:
+            return (
+                sa.func.to_char(sa.func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US')
+                + "+00:00"
+            )
+
+        build: Any = sa.func.json_build_object
+        ident: Any = sa.cast(a.id, sa.Text)
+        geometry: Any = a.geometry
+        deleted: Any = a.deleted_at.is_not(None)
+    else:
+
+        def iso(column: Any) -> Any:
+            text = sa.type_coerce(column, sa.String)
+            return sa.func.replace(text, " ", "T", type_=sa.String) + "+00:00"
+
+        build = sa.func.json_object
+        hexid = sa.type_coerce(a.id, sa.String)
+        parts = [sa.func.substr(hexid, start, length) for start, length in SQLITE_UUID]
+        ident = parts[0]
+        for part in parts[1:]:
+            ident = ident + "-" + part
+        geometry = sa.func.json(sa.type_coerce(a.geometry, sa.String))
+        deleted = sa.func.json(sa.case((a.deleted_at.is_(None), "false"), else_="true"))
+    fields = [
+        ("id", ident),
+        ("document_id", a.document_id),
+        ("meeting_id", a.meeting_id),
+        ("page", a.page),
+        ("kind", a.kind),
+        ("geometry", geometry),
+        ("color", a.color),
+        ("text", a.text),
+        ("quote", a.quote),
+        ("version", a.version),
+        ("deleted", deleted),
+        ("seq", a.seq),
+        ("created_at", iso(a.created_at)),
+        ("updated_at", iso(a.updated_at)),
+        ("deleted_at", sa.case((a.deleted_at.is_(None), None), else_=iso(a.deleted_at))),
+    ]
+    args: list[Any] = []
+    for name, value in fields:
+        args += [_key(name), value]
+    return sa.cast(build(*args), sa.Text).label("json")
+
+
+#: (start, length) of the dashed groups of a UUID stored as 32 hex digits (SQLite).
+SQLITE_UUID = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Annotations as JSON texts (one per annotation), and where the list stands."""
+
+    items: list[str]
+    cursor: int
+    more: bool
+    reset: bool
+    extra: dict[str, Any]
+
+    def json(self) -> str:
+        """The answer's JSON: `extra`, cursor, more, reset and the annotations."""
+        head = json.dumps(
+            {**self.extra, "cursor": self.cursor, "more": self.more, "reset": self.reset},
+            ensure_ascii=False,
+        )
+        return head[:-1] + ', "annotations": [' + ",".join(self.items) + "]}"
+
+
+def _changes(
+    actor: User, where: Any, since: int | None, limit: int, *extra: Any
+) -> tuple[list[Any], int, bool, bool]:
     # The cursor is read before the rows: a change committed in between is sent twice
     # (harmless: it carries its version), never missed.
     cursor = cursor_of(actor.id)
     reset = since is not None and since > cursor
-    query = sa.select(*_COLUMNS).where(Annotation.user_id == actor.id, where)
+    dialect = db.session.get_bind().dialect.name
+    query = sa.select(Annotation.seq, _row_json(dialect), *extra).where(
+        Annotation.user_id == actor.id, where
+    )
     if since is None or reset:
         query = query.where(Annotation.deleted_at.is_(None))
     else:
         query = query.where(Annotation.seq > since)
-    rows = db.session.execute(query.order_by(Annotation.seq).limit(limit + 1)).all()
+    rows = list(db.session.execute(query.order_by(Annotation.seq).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     if more:
         cursor = rows[-1].seq
     elif rows:
         cursor = max(cursor, rows[-1].seq)
-    return {"rows": rows, "cursor": cursor, "more": more, "reset": reset}
+    return rows, cursor, more, reset
 
 
-def list_annotations(
-    actor: User, document_id: int, *, since: int | None, limit: int
-) -> dict[str, Any]:
+def list_annotations(actor: User, document_id: int, *, since: int | None, limit: int) -> Listing:
     """The user's annotations on a document, or every change of them after `since`."""
     require_annotator(actor)
     doc, _ = documents.get_document(actor, document_id)
-    found = _changes(actor, Annotation.document_id == doc.id, since, limit)
-    return {
-        "document_id": doc.id,
-        "annotations": [_json(r) for r in found["rows"]],
-        "cursor": found["cursor"],
-        "more": found["more"],
-        "reset": found["reset"],
-    }
+    rows, cursor, more, reset = _changes(actor, Annotation.document_id == doc.id, since, limit)
+    return Listing([r.json for r in rows], cursor, more, reset, {"document_id": doc.id})
 
 
-def list_my_annotations(
-    actor: User, meeting_id: int, *, since: int | None, limit: int
-) -> dict[str, Any]:
+def list_my_annotations(actor: User, meeting_id: int, *, since: int | None, limit: int) -> Listing:
     """The user's annotations across a session's documents (the notes list)."""
     require_annotator(actor)
     meeting = access.get_meeting_for(actor, meeting_id)
     docs, _ = documents.list_documents(actor, meeting.id)
     order = {d.id: n for n, d in enumerate(docs)}
-    found = _changes(actor, Annotation.meeting_id == meeting.id, since, limit)
-    rows = [r for r in found["rows"] if r.document_id in order]
+    rows, cursor, more, reset = _changes(
+        actor,
+        Annotation.meeting_id == meeting.id,
+        since,
+        limit,
+        Annotation.document_id,
+        Annotation.page,
+        Annotation.created_at,
+    )
+    rows = [r for r in rows if r.document_id in order]
     if since is None:
         rows.sort(key=lambda r: (order[r.document_id], r.page, r.created_at))
     used = {r.document_id for r in rows}
-    return {
-        "meeting_id": meeting.id,
-        "annotations": [_json(r) for r in rows],
-        "documents": [
-            {
-                "id": d.id,
-                "title": d.title,
-                "version": d.version,
-                "series_id": d.series_id or d.id,
-                "agenda_item_id": d.agenda_item_id,
-            }
-            for d in docs
-            if d.id in used
-        ],
-        "cursor": found["cursor"],
-        "more": found["more"],
-        "reset": found["reset"],
-    }
+    documents_json = [
+        {
+            "id": d.id,
+            "title": d.title,
+            "version": d.version,
+            "series_id": d.series_id or d.id,
+            "agenda_item_id": d.agenda_item_id,
+        }
+        for d in docs
+        if d.id in used
+    ]
+    return Listing(
+        [r.json for r in rows],
+        cursor,
+        more,
+        reset,
+        {"meeting_id": meeting.id, "documents": documents_json},
+    )
 
 
 def _require_pages(doc: Document) -> None:

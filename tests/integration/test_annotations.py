@@ -476,3 +476,32 @@ def test_update_checks_geometry_against_the_page(login, doc):
     assert (
         delegate.patch(f"/api/annotations/{uuid.uuid4()}", json={"version": 1}).status_code == 404
     )
+
+
+def test_listed_json_is_the_json_of_the_notices(login, socket_for, doc):
+    """Lists are written by the database; they say exactly what the live notices say."""
+    from datetime import datetime
+
+    delegate = login("delegate01")
+    phone = socket_for(login("delegate01"))
+    page = page_text(delegate, doc["id"])
+    bodies = one_of_each(page["words"], page["width"], page["height"])
+    bodies[0]["text"] = 'Dấu "ngoặc kép", \\ gạch chéo,\nxuống dòng và <thẻ> 😀'
+    for body in bodies:
+        assert _create(delegate, doc["id"], body).status_code == 201
+    assert delegate.delete(f"/api/annotations/{bodies[1]['id']}").status_code == 200
+
+    def normal(annotation):
+        out = dict(annotation)
+        for key in ("created_at", "updated_at", "deleted_at"):
+            if out[key] is not None:
+                out[key] = datetime.fromisoformat(out[key])
+        return out
+
+    latest = {}
+    for name, payload in _events(phone):
+        latest[payload["annotation"]["id"]] = normal(payload["annotation"])
+    listed = delegate.get(f"/api/documents/{doc['id']}/annotations?since=0").json["annotations"]
+    assert {a["id"]: normal(a) for a in listed} == latest
+    assert latest[bodies[0]["id"]]["text"] == bodies[0]["text"]
+    assert latest[bodies[1]["id"]]["deleted"] is True

@@ -22,7 +22,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import Role, User
 from server.accounts.permissions import require_role
@@ -40,7 +39,7 @@ from server.annotations.geometry import (
 )
 from server.annotations.models import Annotation
 from server.audit import service as audit
-from server.db import utcnow
+from server.db import upsert_insert, utcnow
 from server.documents import processing, storage
 from server.documents import services as documents
 from server.documents.models import Document, DocumentPage
@@ -329,31 +328,33 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
     _check_ink(actor, doc.id, points)
     quote, anchor = _anchor(new.kind, content, page)
     now = utcnow()
-    row = Annotation(
-        id=new.id,
-        user_id=actor.id,
-        document_id=doc.id,
-        meeting_id=doc.meeting_id,
-        page=page.number,
-        kind=new.kind,
-        geometry=content.geometry,
-        color=content.color,
-        text=content.text,
-        quote=quote,
-        anchor=anchor,
-        points=points,
-        version=1,
-        seq=next_seq(actor.id),
-        created_at=now,
-        updated_at=now,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
+    values = {
+        "id": new.id,
+        "user_id": actor.id,
+        "document_id": doc.id,
+        "meeting_id": doc.meeting_id,
+        "page": page.number,
+        "kind": new.kind,
+        "geometry": content.geometry,
+        "color": content.color,
+        "text": content.text,
+        "quote": quote,
+        "anchor": anchor,
+        "points": points,
+        "version": 1,
+        "seq": next_seq(actor.id),
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert = upsert_insert(db.session)
+    added = db.session.execute(
+        insert(Annotation).values(**values).on_conflict_do_nothing().returning(Annotation.id)
+    ).first()
+    if added is None:
         # The same id created at this instant by another user (this user's own creates
         # queue on the counter row): refused like any taken id.
-        raise Conflict("annotation_id_taken") from None
+        raise Conflict("annotation_id_taken")
+    row = Annotation(**values)
     notify(user_room(actor.id), "annotation.created", {"annotation": annotation_json(row)})
     return row, True
 
@@ -454,12 +455,21 @@ def _key(name: str) -> Any:
     return sa.literal_column(f"'{name}'")
 
 
+_ROW_JSON: dict[str, Any] = {}
+
+
 def _row_json(dialect: str) -> Any:
     """SQL building each row's Annotation JSON (the same as annotation_json), as text.
 
     Listing thousands of annotations is the database's work in C: the geometry is never
-    parsed and serialised again in Python.
+    parsed and serialised again in Python. Built once per dialect.
     """
+    if dialect not in _ROW_JSON:
+        _ROW_JSON[dialect] = _build_row_json(dialect)
+    return _ROW_JSON[dialect]
+
+
+def _build_row_json(dialect: str) -> Any:
     a = Annotation
     if dialect == "postgresql":
 

@@ -16,7 +16,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -404,9 +404,12 @@ def update_annotation(
         raise Conflict("annotation_version_conflict", data={"current": annotation_json(row)})
     points = point_count(row.kind, content.geometry)
     _check_ink(actor, row.document_id, points, replacing=row.points)
-    if geometry is not _UNSET or quote is not _UNSET:
-        stored, anchor = _anchor(row.kind, content, page)
-        row.quote, row.anchor = stored, anchor
+    moved = content.geometry != (row.geometry or {})
+    if moved or quote is not _UNSET:
+        if quote is _UNSET and row.kind in TEXT_MARKUP:
+            # The marks cover other words now: the quote is taken from them.
+            content = replace(content, quote=None)
+        row.quote, row.anchor = _anchor(row.kind, content, page)
     row.geometry = content.geometry
     row.color = content.color
     row.text = content.text

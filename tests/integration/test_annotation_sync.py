@@ -174,9 +174,9 @@ def test_two_hundred_offline_changes_replay_exactly_once(login, socket_for, demo
     }
 
     # A third device, offline all along, catches up in one call, tombstones included.
-    catch_up = login("delegate01").get(
-        f"/api/documents/{doc['id']}/annotations?since={before}"
-    ).json
+    catch_up = (
+        login("delegate01").get(f"/api/documents/{doc['id']}/annotations?since={before}").json
+    )
     assert catch_up["more"] is False
     assert catch_up["cursor"] == full["cursor"]
     caught = {a["id"]: a for a in catch_up["annotations"]}

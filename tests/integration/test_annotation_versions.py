@@ -150,9 +150,12 @@ def test_annotations_carry_to_a_new_version_by_their_quotes(login, demo_meeting_
     assert anchored_note["page"] == moved["page"]
 
     # Others see nothing of it; version 1 has nothing to carry from.
-    assert login("delegate02").get(
-        f"/api/documents/{v2['id']}/annotations/reanchored"
-    ).json["placements"] == []
-    assert delegate.get(f"/api/documents/{v1['id']}/annotations/reanchored").json[
-        "placements"
-    ] == []
+    assert (
+        login("delegate02")
+        .get(f"/api/documents/{v2['id']}/annotations/reanchored")
+        .json["placements"]
+        == []
+    )
+    assert (
+        delegate.get(f"/api/documents/{v1['id']}/annotations/reanchored").json["placements"] == []
+    )

@@ -499,9 +499,26 @@ def test_listed_json_is_the_json_of_the_notices(login, socket_for, doc):
         return out
 
     latest = {}
-    for name, payload in _events(phone):
+    for _, payload in _events(phone):
         latest[payload["annotation"]["id"]] = normal(payload["annotation"])
     listed = delegate.get(f"/api/documents/{doc['id']}/annotations?since=0").json["annotations"]
     assert {a["id"]: normal(a) for a in listed} == latest
     assert latest[bodies[0]["id"]]["text"] == bodies[0]["text"]
     assert latest[bodies[1]["id"]]["deleted"] is True
+
+
+def test_moving_a_highlight_takes_the_quote_of_its_new_words(login, doc):
+    delegate = login("delegate01")
+    words = page_text(delegate, doc["id"])["words"]
+    body = highlight(doc["id"], words, 0, 2)
+    assert _create(delegate, doc["id"], body).json["quote"] == " ".join(w[4] for w in words[:2])
+    moved = delegate.patch(
+        f"/api/annotations/{body['id']}",
+        json={"version": 1, "geometry": {"rects": [list(w[:4]) for w in words[3:5]]}},
+    )
+    assert moved.status_code == 200
+    assert moved.json["quote"] == " ".join(w[4] for w in words[3:5])
+    recoloured = delegate.patch(
+        f"/api/annotations/{body['id']}", json={"version": 2, "color": "#00ff00"}
+    )
+    assert recoloured.json["quote"] == moved.json["quote"]

@@ -73,7 +73,10 @@ def test_visibility_rules(app, login, demo_meeting_id, doc):
     reply = other.post(f"/api/comments/{private['id']}/replies", json={"text": "?"})
     assert reply.status_code == 404
     assert reply.json["error"]["code"] == "comment_not_found"
-    assert other.patch(f"/api/comments/{private['id']}", json={"status": "answered"}).status_code == 404
+    assert (
+        other.patch(f"/api/comments/{private['id']}", json={"status": "answered"}).status_code
+        == 404
+    )
 
 
 def test_comment_created_reaches_the_secretariat_live(login, socket_for, demo_meeting_id, doc):
@@ -205,7 +208,7 @@ def test_csv_export(login, demo_meeting_id):
     _comment(
         login("delegate01"),
         first["id"],
-        "=HYPERLINK(\"http://evil\")",
+        '=HYPERLINK("http://evil")',
         quote="-2+3",
         visibility="all",
     )
@@ -223,7 +226,7 @@ def test_csv_export(login, demo_meeting_id):
     assert [r[2] for r in body] == [first["title"], first["title"], second["title"]]
     assert [r[0] for r in body] == ["1", "2", "3"]
     # What a spreadsheet would run is written as plain text.
-    assert body[0][6] == "'=HYPERLINK(\"http://evil\")"
+    assert body[0][6] == '\'=HYPERLINK("http://evil")'
     assert body[0][5] == "'-2+3"
     assert body[0][8] == "Công khai với đại biểu"
     assert body[1][6] == "Đề nghị giải trình thêm."
@@ -263,4 +266,6 @@ def test_pdf_summary(login, demo_meeting_id, tmp_path):
     # One section per document, in agenda order.
     assert text.index(first["title"][:30]) < text.index(second["title"][:30])
     assert "Tổng số: 2 ý kiến trên 2 tài liệu" in " ".join(text.split())
-    assert login("delegate01").get(f"/api/meetings/{demo_meeting_id}/comments.pdf").status_code == 403
+    assert (
+        login("delegate01").get(f"/api/meetings/{demo_meeting_id}/comments.pdf").status_code == 403
+    )

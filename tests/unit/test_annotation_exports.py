@@ -132,7 +132,7 @@ def test_csv_has_a_bom_and_no_formulas():
     assert first[0] == "1"
     assert first[3] == "2"
     assert first[5] == "'@SUM(1+1)"
-    assert first[6] == "'=cmd|\" /C calc\"!A0"
+    assert first[6] == '\'=cmd|" /C calc"!A0'
     assert first[9] == "Đã tiếp thu"
     assert first[10] == "09:30 01/12/2026"
     assert first[11] == "Văn phòng (09:30 01/12/2026): Đã tiếp thu <ý kiến>"
@@ -157,18 +157,35 @@ def test_summary_html_escapes_user_text():
 
 def test_annotated_pdf_in_process(tmp_path: Path):
     source = tmp_path / "source.pdf"
-    source.write_bytes(
-        html_to_pdf("<h1>Tờ trình</h1><p>Nội dung trang một.</p>", title="Tờ trình")
-    )
+    source.write_bytes(html_to_pdf("<h1>Tờ trình</h1><p>Nội dung trang một.</p>", title="Tờ trình"))
     out = tmp_path / "out.pdf"
     items = [
-        {"id": "a", "page": 1, "kind": "highlight", "geometry": {"rects": [[60, 60, 200, 80]]},
-         "color": "#ffd400", "text": "Ghi", "created_at": "2026-12-01T02:30:00+00:00"},
-        {"id": "b", "page": 1, "kind": "textbox", "geometry": {"rect": [60, 300, 300, 360]},
-         "color": "#202020", "text": "Hộp chữ tiếng Việt"},
+        {
+            "id": "a",
+            "page": 1,
+            "kind": "highlight",
+            "geometry": {"rects": [[60, 60, 200, 80]]},
+            "color": "#ffd400",
+            "text": "Ghi",
+            "created_at": "2026-12-01T02:30:00+00:00",
+        },
+        {
+            "id": "b",
+            "page": 1,
+            "kind": "textbox",
+            "geometry": {"rect": [60, 300, 300, 360]},
+            "color": "#202020",
+            "text": "Hộp chữ tiếng Việt",
+        },
         {"id": "c", "page": 5, "kind": "note", "geometry": {"point": [1, 1]}, "color": "#000000"},
-        {"id": "d", "page": 1, "kind": "bookmark", "geometry": {}, "color": "#e53935",
-         "text": None},
+        {
+            "id": "d",
+            "page": 1,
+            "kind": "bookmark",
+            "geometry": {},
+            "color": "#e53935",
+            "text": None,
+        },
         {"id": "e", "page": 1, "kind": "highlight", "geometry": {}, "color": "#ffd400"},
     ]
     result = annotate.annotate(source, out, items, author="Đại biểu A")

@@ -24,7 +24,7 @@ from server.accounts.models import User
 from server.annotations import summary
 from server.annotations.geometry import GeometryError, clean_text
 from server.annotations.models import Comment, CommentReply
-from server.annotations.services import invalid
+from server.annotations.services import EXPORT_WAIT, invalid
 from server.audit import service as audit
 from server.db import utcnow
 from server.documents import processing, storage
@@ -393,7 +393,7 @@ def run_comments_pdf(job: SummaryJob) -> bytes:
     """Lay out the summary in a PDF worker (call outside any transaction)."""
     timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
     try:
-        processing.pool().call("comments_pdf", job.args, timeout=timeout, wait=timeout)
+        processing.pool().call("comments_pdf", job.args, timeout=timeout, wait=EXPORT_WAIT)
         return job.out.read_bytes()
     except PoolBusy:
         raise Unavailable("renderer_busy") from None

@@ -55,6 +55,8 @@ MAX_PER_DOCUMENT = 10_000
 INK_BUDGET = 500_000
 #: The largest request body the annotation routes read (a drawing at its limit is ~200 KB).
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: How long an export waits for a free PDF worker before answering 503 "busy".
+EXPORT_WAIT = 30.0
 #: Everyone who reads documents may annotate them; the hall display does not.
 ANNOTATORS = (Role.DELEGATE, Role.GUEST, Role.CHAIR, Role.SECRETARY)
 
@@ -772,7 +774,7 @@ def run_pdf_export(job: PdfExport) -> bytes:
     """Write the annotated copy in a PDF worker (call outside any transaction)."""
     timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
     try:
-        processing.pool().call("annotate_pdf", job.args, timeout=timeout, wait=timeout)
+        processing.pool().call("annotate_pdf", job.args, timeout=timeout, wait=EXPORT_WAIT)
         return job.out.read_bytes()
     except PoolBusy:
         raise Unavailable("renderer_busy") from None

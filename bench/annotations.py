@@ -243,6 +243,16 @@ def _offline_queue(doc_id: int, words: list[list[Any]], rng: random.Random) -> l
     return queue
 
 
+def _as_change(doc_id: int, method: str, url: str, body: dict[str, Any] | None) -> dict:
+    """A queued request as an item of a syncAnnotations batch."""
+    if method == "POST":
+        return {"op": "create", "document_id": doc_id, "annotation": body}
+    annotation_id = url.rsplit("/", 1)[1]
+    if method == "PATCH":
+        return {"op": "update", "id": annotation_id, **(body or {})}
+    return {"op": "delete", "id": annotation_id}
+
+
 def run(workdir: Path) -> list[Figure]:
     app = _app(workdir)
     world = _setup(app)
@@ -299,8 +309,37 @@ def run(workdir: Path) -> list[Figure]:
         )
     )
 
-    # 2. Syncing 200 offline changes (sequential requests, as a tablet replays its queue).
+    # 2. Syncing 200 offline changes: in one batch (syncAnnotations), and one request each.
     syncing = Client(app, "bench2")
+    trivial = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(SYNC_CHANGES):
+            syncing.call("GET", "/api/me")
+        trivial.append(time.perf_counter() - started)
+    batched = []
+    for _ in range(5):
+        changes = [_as_change(doc_id, *item) for item in _offline_queue(doc_id, words, rng)]
+        started = time.perf_counter()
+        answer = syncing.call("POST", "/api/annotations/batch", json={"changes": changes})
+        batched.append(time.perf_counter() - started)
+        assert answer.status_code == 200, answer.json
+        assert all(r["status"] in (200, 201) for r in answer.json["results"])
+    value = median(batched)
+    figures.append(
+        Figure(
+            NAME,
+            f"sync {SYNC_CHANGES} offline changes in one batch (median of 5)",
+            value,
+            "s",
+            target="< 2 s",
+            met=at_most(value, 2.0),
+            baseline=median(trivial),
+            baseline_label=f"{SYNC_CHANGES} × getCurrentUser",
+            ratio=value / median(trivial),
+            notes="120 creates, 50 updates, 30 deletes; syncAnnotations, one commit",
+        )
+    )
     rounds = []
     for _ in range(5):
         queue = _offline_queue(doc_id, words, rng)
@@ -309,17 +348,11 @@ def run(workdir: Path) -> list[Figure]:
             answer = syncing.call(method, url, json=body)
             assert answer.status_code in (200, 201), answer.json
         rounds.append(time.perf_counter() - started)
-    trivial = []
-    for _ in range(5):
-        started = time.perf_counter()
-        for _ in range(SYNC_CHANGES):
-            syncing.call("GET", "/api/me")
-        trivial.append(time.perf_counter() - started)
     value = median(rounds)
     figures.append(
         Figure(
             NAME,
-            f"sync {SYNC_CHANGES} offline changes (median of 5)",
+            f"sync {SYNC_CHANGES} offline changes, one request each (median of 5)",
             value,
             "s",
             target="< 2 s",
@@ -327,8 +360,8 @@ def run(workdir: Path) -> list[Figure]:
             baseline=median(trivial),
             baseline_label=f"{SYNC_CHANGES} × getCurrentUser",
             ratio=value / median(trivial),
-            notes="120 creates, 50 updates, 30 deletes; "
-            f"{value / SYNC_CHANGES * 1000:.1f} ms per change",
+            notes=f"{value / SYNC_CHANGES * 1000:.1f} ms per change, each its own commit "
+            "(SQLite, synchronous=FULL)",
         )
     )
 

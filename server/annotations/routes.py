@@ -19,6 +19,8 @@ from server.annotations.schemas import (
     AnnotationListQuery,
     AnnotationOut,
     AnnotationUpdateIn,
+    BatchIn,
+    BatchOut,
     CommentIn,
     CommentListOut,
     CommentOut,
@@ -164,6 +166,50 @@ def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> Any:
     row, _ = services.delete_annotation(current_user, annotation_id, query.version)
     db.session.commit()
     return services.annotation_json(row)
+
+
+@bp.post("/annotations/batch")
+@operation(
+    "syncAnnotations",
+    "Apply a queue of annotation changes made offline, in order, in one request",
+    tag=TAG,
+    body=BatchIn,
+    response=BatchOut,
+    description='`changes`: up to 500 of `{"op": "create", "document_id", '
+    '"annotation": {...createAnnotation body}}`, `{"op": "update", "id", '
+    '"version", ...fields}`, `{"op": "delete", "id", "version"?}`. Each is '
+    "applied exactly as its own request would be (retries and replays are harmless) and "
+    "answered in `results`, in order, with the status it would have had; one refused change "
+    "does not stop the others. All are committed together, then the notices are sent.",
+)
+def sync_annotations(body: BatchIn) -> dict[str, Any]:
+    changes: list[services.Change] = []
+    for change in body.changes:
+        if change.op == "create":
+            new = change.annotation
+            _same_document(change.document_id, new.document_id)
+            changes.append(
+                services.CreateChange(
+                    document_id=change.document_id,
+                    new=services.NewAnnotation(
+                        id=new.id,
+                        page=new.page,
+                        kind=new.kind,
+                        geometry=new.geometry,
+                        color=new.color,
+                        text=new.text,
+                        quote=new.quote,
+                    ),
+                )
+            )
+        elif change.op == "update":
+            fields = change.model_dump(exclude_unset=True, exclude={"op", "id", "version"})
+            changes.append(services.UpdateChange(change.id, change.version, fields))
+        else:
+            changes.append(services.DeleteChange(change.id, change.version))
+    results = services.apply_changes(current_user, changes)
+    db.session.commit()
+    return {"results": results}
 
 
 @bp.get("/meetings/<int:meeting_id>/annotations")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,29 @@ class AnnotationUpdateIn(Strict):
     quote: str | None = Field(default=None, max_length=RAW_QUOTE)
 
 
+class CreateChange(Strict):
+    op: Literal["create"]
+    document_id: Id
+    annotation: AnnotationIn
+
+
+class UpdateChange(AnnotationUpdateIn):
+    op: Literal["update"]
+    id: uuid.UUID
+
+
+class DeleteChange(Strict):
+    op: Literal["delete"]
+    id: uuid.UUID
+    version: int | None = Field(default=None, ge=1)
+
+
+class BatchIn(Strict):
+    changes: list[
+        Annotated[CreateChange | UpdateChange | DeleteChange, Field(discriminator="op")]
+    ] = Field(min_length=1, max_length=500)
+
+
 class AnnotationOut(BaseModel):
     id: str
     document_id: int
@@ -81,6 +104,20 @@ class AnnotationOut(BaseModel):
 class AnnotationCreatedOut(AnnotationOut):
     #: True when this id existed already (a retry or a replay): nothing was changed.
     replayed: bool
+
+
+class ChangeResult(BaseModel):
+    #: The status the change would have had as a request of its own (201, 200, 404, 409...).
+    status: int
+    annotation: AnnotationOut | None
+    #: For a create: true when the id existed already (nothing was changed).
+    replayed: bool | None
+    #: {"code", "message", "current"?} when the change was refused.
+    error: dict[str, Any] | None
+
+
+class BatchOut(BaseModel):
+    results: list[ChangeResult]
 
 
 class AnnotationListQuery(Strict):

@@ -43,7 +43,7 @@ from server.db import upsert_insert, utcnow
 from server.documents import processing, storage
 from server.documents import services as documents
 from server.documents.models import Document, DocumentPage
-from server.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
 from server.extensions import db
 from server.meetings import access
 from server.pdf.pool import PoolBusy, PoolError
@@ -315,11 +315,15 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
     """
     require_annotator(actor)
     lock_cursor(actor.id)
-    existing = db.session.get(Annotation, new.id)
-    if existing is not None:
-        if existing.user_id != actor.id or existing.document_id != document_id:
+    owner = db.session.execute(
+        sa.select(Annotation.user_id, Annotation.document_id).where(Annotation.id == new.id)
+    ).first()
+    if owner is not None:
+        if owner.user_id != actor.id or owner.document_id != document_id:
             raise Conflict("annotation_id_taken")
         documents.get_document(actor, document_id)
+        existing = db.session.get(Annotation, new.id)
+        assert existing is not None
         return existing, False
     doc, page = _page(actor, document_id, new.page)
     content = _check(
@@ -449,6 +453,71 @@ def delete_annotation(
     db.session.flush()
     notify(user_room(actor.id), "annotation.deleted", {"annotation": annotation_json(row)})
     return row, True
+
+
+@dataclass(frozen=True)
+class CreateChange:
+    document_id: int
+    new: NewAnnotation
+
+
+@dataclass(frozen=True)
+class UpdateChange:
+    annotation_id: uuid.UUID
+    version: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeleteChange:
+    annotation_id: uuid.UUID
+    version: int | None
+
+
+#: One change of an offline queue.
+Change = CreateChange | UpdateChange | DeleteChange
+
+
+#: Changes one batch may hold.
+MAX_BATCH = 500
+
+
+def apply_changes(actor: User, changes: list[Change]) -> list[dict[str, Any]]:
+    """Apply a queue of changes in order, each exactly as its own request would.
+
+    One failing change does not stop the others: its result carries the error (every
+    refusal happens before the change writes anything). Results come in the same order.
+    """
+    require_annotator(actor)
+    results: list[dict[str, Any]] = []
+    replayed: bool | None
+    for change in changes:
+        try:
+            if isinstance(change, CreateChange):
+                row, created = create_annotation(actor, change.document_id, change.new)
+                status, replayed = 201, not created
+            elif isinstance(change, UpdateChange):
+                row, _ = update_annotation(
+                    actor, change.annotation_id, change.version, **change.fields
+                )
+                status, replayed = 200, None
+            else:
+                row, _ = delete_annotation(actor, change.annotation_id, change.version)
+                status, replayed = 200, None
+        except DomainError as err:
+            results.append(
+                {"status": err.status, "annotation": None, "replayed": None, "error": err.to_dict()}
+            )
+            continue
+        results.append(
+            {
+                "status": status,
+                "annotation": annotation_json(row),
+                "replayed": replayed,
+                "error": None,
+            }
+        )
+    return results
 
 
 # --- Reading -------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Offline work replayed at the protocol level: nothing lost, nothing applied twice.
 
 A client goes offline and queues 200 changes locally (creates, updates, deletes), as the
-tablet app does in IndexedDB. Back online it replays the queue over HTTP, sending some
-requests twice (an answer lost on the way back). Then every change is on the server
+tablet app does in IndexedDB. Back online it replays the queue over HTTP, one request per
+change or in batches (`syncAnnotations`), sending some requests twice (an answer lost on
+the way back). Then every change is on the server
 exactly once, the author's second device heard each one live, and a third device that was
 offline all along catches up with one `listAnnotations?since=`.
 """
@@ -68,6 +69,42 @@ class OfflineClient:
             return api.patch(path, json=change.body)
         return api.delete(path)
 
+    def as_change(self, change: Queued) -> dict[str, Any]:
+        """The change as an item of a `syncAnnotations` batch."""
+        if change.op == "create":
+            return {"op": "create", "document_id": self.document_id, "annotation": change.body}
+        if change.op == "update":
+            return {"op": "update", "id": change.annotation_id, **change.body}
+        return {"op": "delete", "id": change.annotation_id}
+
+    def replay_in_batches(self, api: Any, rng: random.Random, size: int = 50) -> int:
+        """Send the queue in batches; some batches go twice. Returns how many went twice."""
+        retried = 0
+        for start in range(0, len(self.queue), size):
+            part = self.queue[start : start + size]
+            batch = {"changes": [self.as_change(c) for c in part]}
+            first = api.post("/api/annotations/batch", json=batch)
+            assert first.status_code == 200, first.json
+            results = first.json["results"]
+            assert [r["status"] for r in results] == [
+                201 if c.op == "create" else 200 for c in part
+            ], results
+            assert [r["annotation"]["id"] for r in results] == [c.annotation_id for c in part]
+            if rng.random() < 0.5:
+                retried += 1
+                again = api.post("/api/annotations/batch", json=batch)
+                assert again.status_code == 200, again.json
+                for change, result in zip(part, again.json["results"], strict=True):
+                    if result["status"] == 409:
+                        # An older edit, superseded by a later one of the same queue: the
+                        # client sees its own later state in `current`.
+                        assert change.op == "update"
+                        assert result["error"]["current"]["version"] > change.body["version"] + 1
+                    else:
+                        assert result["status"] == (201 if change.op == "create" else 200)
+        self.queue.clear()
+        return retried
+
     def replay(self, api: Any, rng: random.Random) -> int:
         """Send the queue in order; some requests go twice. Returns how many went twice."""
         retried = 0
@@ -123,7 +160,8 @@ def _summary(annotation: dict[str, Any]) -> tuple[Any, ...]:
     return (annotation["version"], False, annotation.get("color"), annotation.get("text"))
 
 
-def test_two_hundred_offline_changes_replay_exactly_once(login, socket_for, demo_meeting_id):
+@pytest.mark.parametrize("mode", ["requests", "batches"])
+def test_two_hundred_offline_changes_replay_exactly_once(mode, login, socket_for, demo_meeting_id):
     rng = random.Random(6)
     tablet = login("delegate01")
     doc = readable_document(tablet, demo_meeting_id)
@@ -139,8 +177,10 @@ def test_two_hundred_offline_changes_replay_exactly_once(login, socket_for, demo
     phone.get_received()
     # Back online: the tablet replays its queue, some requests twice.
     sent = list(client.queue)
-    retried = client.replay(tablet, rng)
-    assert retried > 10
+    if mode == "requests":
+        assert client.replay(tablet, rng) > 10
+    else:
+        assert client.replay_in_batches(tablet, rng) >= 1
 
     # On the server: each change once (the author's change counter moved by exactly 200).
     full = tablet.get(f"/api/documents/{doc['id']}/annotations").json
@@ -190,10 +230,74 @@ def test_two_hundred_offline_changes_replay_exactly_once(login, socket_for, demo
 
     # The whole queue once more (a device that lost every answer): nothing changes. Old
     # edits of since-changed or deleted annotations are refused with the current state.
-    for change in sent:
-        response = client.send(tablet, change)
-        assert response.status_code in (200, 201, 409), response.json
-        if response.status_code == 409:
-            assert response.json["error"]["current"]["id"] == change.annotation_id
+    if mode == "requests":
+        for change in sent:
+            response = client.send(tablet, change)
+            assert response.status_code in (200, 201, 409), response.json
+            if response.status_code == 409:
+                assert response.json["error"]["current"]["id"] == change.annotation_id
+    else:
+        batch = {"changes": [client.as_change(c) for c in sent]}
+        results = tablet.post("/api/annotations/batch", json=batch).json["results"]
+        assert {r["status"] for r in results} <= {200, 201, 409}
+        for change, result in zip(sent, results, strict=True):
+            if result["status"] == 409:
+                assert result["error"]["current"]["id"] == change.annotation_id
     assert tablet.get(f"/api/documents/{doc['id']}/annotations").json["cursor"] == full["cursor"]
     assert [e for e in phone.get_received() if e["name"].startswith("annotation.")] == []
+
+
+def test_a_refused_change_does_not_stop_the_batch(login, demo_meeting_id):
+    tablet = login("delegate01")
+    doc = readable_document(tablet, demo_meeting_id)
+    words = page_text(tablet, doc["id"])["words"]
+    first, second = new_id(), new_id()
+    note = {"page": 1, "kind": "note", "geometry": {"point": [10, 10]}}
+    theirs = new_id()
+    other = login("delegate02")
+    created = other.post(f"/api/documents/{doc['id']}/annotations", json={"id": theirs, **note})
+    assert created.status_code == 201
+    batch = {
+        "changes": [
+            {"op": "create", "document_id": doc["id"], "annotation": {"id": first, **note}},
+            {
+                "op": "create",
+                "document_id": doc["id"],
+                "annotation": {"id": new_id(), **note, "geometry": {"point": [10, 9999]}},
+            },
+            {"op": "update", "id": theirs, "version": 1, "text": "không phải của tôi"},
+            {"op": "create", "document_id": doc["id"], "annotation": {"id": theirs, **note}},
+            {"op": "update", "id": first, "version": 1, "text": "sửa trong cùng lô"},
+            {
+                "op": "create",
+                "document_id": doc["id"],
+                "annotation": {
+                    "id": second,
+                    "page": 1,
+                    "kind": "highlight",
+                    "geometry": {"rects": [words[0][:4]]},
+                },
+            },
+            {"op": "delete", "id": second},
+            {"op": "update", "id": first, "version": 1, "text": "bản cũ"},
+        ]
+    }
+    response = tablet.post("/api/annotations/batch", json=batch)
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["status"] for r in results] == [201, 422, 404, 409, 200, 201, 200, 409]
+    assert results[1]["error"]["code"] == "annotation_outside_page"
+    assert results[2]["error"]["code"] == "annotation_not_found"
+    assert results[3]["error"]["code"] == "annotation_id_taken"
+    assert results[4]["annotation"]["version"] == 2
+    assert results[6]["annotation"]["deleted"] is True
+    assert results[7]["error"]["current"]["text"] == "sửa trong cùng lô"
+    mine = tablet.get(f"/api/documents/{doc['id']}/annotations").json["annotations"]
+    assert [(a["id"], a["text"]) for a in mine] == [(first, "sửa trong cùng lô")]
+    # The other user's annotation is untouched.
+    assert (
+        other.get(f"/api/documents/{doc['id']}/annotations").json["annotations"][0]["text"] is None
+    )
+    # A batch is bounded.
+    too_many = {"changes": [batch["changes"][0]] * 501}
+    assert tablet.post("/api/annotations/batch", json=too_many).status_code == 422

@@ -451,6 +451,28 @@ MATRIX.update(
             lambda c: Call("DELETE", f"/api/annotations/{_delegate_annotation(c)}"),
             own_annotation(200),
         ),
+        "syncAnnotations": (
+            lambda c: Call(
+                "POST",
+                "/api/annotations/batch",
+                json={
+                    "changes": [
+                        {
+                            "op": "create",
+                            "document_id": _readable_document(c),
+                            "annotation": {
+                                "id": str(uuid.uuid4()),
+                                "page": 1,
+                                "kind": "note",
+                                "geometry": {"point": [20, 20]},
+                            },
+                        }
+                    ]
+                },
+            ),
+            # A batch answers 200; each change carries its own status (404 for outsiders).
+            annotators(200) | {"outsider": 200},
+        ),
         "listMyAnnotations": (
             lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/annotations"),
             annotators(200),

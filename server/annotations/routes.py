@@ -11,7 +11,7 @@ from flask import Response, current_app, request
 from flask_login import current_user
 from pydantic import BaseModel
 
-from server.annotations import bp, comments, services
+from server.annotations import bp, comments, exports, listing, services
 from server.annotations.schemas import (
     AnnotationCreatedOut,
     AnnotationIn,
@@ -69,9 +69,9 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _listing(listing: services.Listing, model: type[BaseModel]) -> Response:
+def _listing(found: listing.Listing, model: type[BaseModel]) -> Response:
     """A list whose annotations the database wrote as JSON, sent as it is."""
-    body = listing.json()
+    body = found.json()
     if current_app.testing:
         # In tests every answer is checked against its declared schema.
         model.model_validate(json.loads(body))
@@ -126,10 +126,10 @@ def create_annotation(document_id: int, body: AnnotationIn) -> Any:
     "(`deleted: true`). Ask again with the new `cursor` while `more` is true.",
 )
 def list_annotations(document_id: int, query: AnnotationListQuery) -> Response:
-    listing = services.list_annotations(
+    found = listing.list_annotations(
         current_user, document_id, since=query.since, limit=query.limit
     )
-    return _listing(listing, AnnotationListOut)
+    return _listing(found, AnnotationListOut)
 
 
 @bp.patch("/annotations/<uuid:annotation_id>")
@@ -223,10 +223,10 @@ def sync_annotations(body: BatchIn) -> dict[str, Any]:
     "change after the cursor, tombstones included (one call brings a device up to date).",
 )
 def list_my_annotations(meeting_id: int, query: AnnotationListQuery) -> Response:
-    listing = services.list_my_annotations(
+    found = listing.list_my_annotations(
         current_user, meeting_id, since=query.since, limit=query.limit
     )
-    return _listing(listing, MyAnnotationsOut)
+    return _listing(found, MyAnnotationsOut)
 
 
 @bp.get("/documents/<int:document_id>/annotations/reanchored")
@@ -256,10 +256,10 @@ def list_reanchored(document_id: int) -> dict[str, Any]:
     "tôi”. Never for a confidential document (403).",
 )
 def export_annotated_pdf(document_id: int) -> Response:
-    job = services.prepare_pdf_export(current_user, document_id)
+    job = exports.prepare_pdf_export(current_user, document_id)
     # Commit (the audit entry) before the worker runs: no transaction waits on it.
     db.session.commit()
-    data = services.run_pdf_export(job)
+    data = exports.run_pdf_export(job)
     return _attachment(data, "application/pdf", job.filename)
 
 
@@ -275,7 +275,7 @@ def export_annotated_pdf(document_id: int) -> Response:
     "confidential document (403).",
 )
 def export_web_annotations(document_id: int) -> Response:
-    collection = services.web_annotations(current_user, document_id, request.host_url)
+    collection = exports.web_annotations(current_user, document_id, request.host_url)
     if current_app.testing:
         WebAnnotationCollectionOut.model_validate(collection)
     body = json.dumps(collection, ensure_ascii=False, indent=1)

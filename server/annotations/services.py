@@ -7,21 +7,19 @@ asks for the changes after cursor N (`since`) never misses one. Changes are also
 live to the author's own devices (the user's personal room), never to anyone else.
 
 Nobody reads another user's annotations: each lookup is by the acting user, and an
-annotation that is not theirs is "not found" (even for an admin).
+annotation that is not theirs is "not found" (even for an admin). Lists are in listing.py,
+exports in exports.py.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from server.accounts.models import Role, User
 from server.accounts.permissions import require_role
@@ -38,15 +36,11 @@ from server.annotations.geometry import (
     point_count,
 )
 from server.annotations.models import Annotation
-from server.audit import service as audit
 from server.db import upsert_insert, utcnow
-from server.documents import processing, storage
 from server.documents import services as documents
 from server.documents.models import Document, DocumentPage
-from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable
+from server.errors import Conflict, DomainError, Invalid, NotFound
 from server.extensions import db
-from server.meetings import access
-from server.pdf.pool import PoolBusy, PoolError
 from server.realtime.outbox import notify, user_room
 
 #: Live annotations one user may keep on one document.
@@ -94,23 +88,6 @@ def cursor_of(user_id: int) -> int:
 
 
 # --- JSON ----------------------------------------------------------------------------
-
-_COLUMNS = (
-    Annotation.id,
-    Annotation.document_id,
-    Annotation.meeting_id,
-    Annotation.page,
-    Annotation.kind,
-    Annotation.geometry,
-    Annotation.color,
-    Annotation.text,
-    Annotation.quote,
-    Annotation.version,
-    Annotation.seq,
-    Annotation.created_at,
-    Annotation.updated_at,
-    Annotation.deleted_at,
-)
 
 
 def _json(values: Any) -> dict[str, Any]:
@@ -180,7 +157,7 @@ class PageInfo:
 def _page(actor: User, document_id: int, number: int) -> tuple[Document, PageInfo]:
     """The document if `actor` may read it, with one of its pages (404 when none)."""
     doc, _ = documents.get_document(actor, document_id)
-    _require_pages(doc)
+    require_pages(doc)
     row = db.session.execute(
         sa.select(DocumentPage.width, DocumentPage.height).where(
             DocumentPage.document_id == doc.id, DocumentPage.number == number
@@ -520,176 +497,11 @@ def apply_changes(actor: User, changes: list[Change]) -> list[dict[str, Any]]:
     return results
 
 
-# --- Reading -------------------------------------------------------------------------
+# --- Versions ------------------------------------------------------------------------
 
 
-def _key(name: str) -> Any:
-    # A constant key as SQL text: PostgreSQL cannot type a bound parameter of a variadic
-    # JSON function.
-    return sa.literal_column(f"'{name}'")
-
-
-_ROW_JSON: dict[str, Any] = {}
-
-
-def _row_json(dialect: str) -> Any:
-    """SQL building each row's Annotation JSON (the same as annotation_json), as text.
-
-    Listing thousands of annotations is the database's work in C: the geometry is never
-    parsed and serialised again in Python. Built once per dialect.
-    """
-    if dialect not in _ROW_JSON:
-        _ROW_JSON[dialect] = _build_row_json(dialect)
-    return _ROW_JSON[dialect]
-
-
-def _build_row_json(dialect: str) -> Any:
-    a = Annotation
-    if dialect == "postgresql":
-
-        def iso(column: Any) -> Any:
-            return (
-                sa.func.to_char(sa.func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US')
-                + "+00:00"
-            )
-
-        build: Any = sa.func.json_build_object
-        ident: Any = sa.cast(a.id, sa.Text)
-        geometry: Any = a.geometry
-        deleted: Any = a.deleted_at.is_not(None)
-    else:
-
-        def iso(column: Any) -> Any:
-            text = sa.type_coerce(column, sa.String)
-            return sa.func.replace(text, " ", "T", type_=sa.String) + "+00:00"
-
-        build = sa.func.json_object
-        hexid = sa.type_coerce(a.id, sa.String)
-        parts = [sa.func.substr(hexid, start, length) for start, length in SQLITE_UUID]
-        ident = parts[0]
-        for part in parts[1:]:
-            ident = ident + "-" + part
-        geometry = sa.func.json(sa.type_coerce(a.geometry, sa.String))
-        deleted = sa.func.json(sa.case((a.deleted_at.is_(None), "false"), else_="true"))
-    fields = [
-        ("id", ident),
-        ("document_id", a.document_id),
-        ("meeting_id", a.meeting_id),
-        ("page", a.page),
-        ("kind", a.kind),
-        ("geometry", geometry),
-        ("color", a.color),
-        ("text", a.text),
-        ("quote", a.quote),
-        ("version", a.version),
-        ("deleted", deleted),
-        ("seq", a.seq),
-        ("created_at", iso(a.created_at)),
-        ("updated_at", iso(a.updated_at)),
-        ("deleted_at", sa.case((a.deleted_at.is_(None), None), else_=iso(a.deleted_at))),
-    ]
-    args: list[Any] = []
-    for name, value in fields:
-        args += [_key(name), value]
-    return sa.cast(build(*args), sa.Text).label("json")
-
-
-#: (start, length) of the dashed groups of a UUID stored as 32 hex digits (SQLite).
-SQLITE_UUID = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
-
-
-@dataclass(frozen=True)
-class Listing:
-    """Annotations as JSON texts (one per annotation), and where the list stands."""
-
-    items: list[str]
-    cursor: int
-    more: bool
-    reset: bool
-    extra: dict[str, Any]
-
-    def json(self) -> str:
-        """The answer's JSON: `extra`, cursor, more, reset and the annotations."""
-        head = json.dumps(
-            {**self.extra, "cursor": self.cursor, "more": self.more, "reset": self.reset},
-            ensure_ascii=False,
-        )
-        return head[:-1] + ', "annotations": [' + ",".join(self.items) + "]}"
-
-
-def _changes(
-    actor: User, where: Any, since: int | None, limit: int, *extra: Any
-) -> tuple[list[Any], int, bool, bool]:
-    # The cursor is read before the rows: a change committed in between is sent twice
-    # (harmless: it carries its version), never missed.
-    cursor = cursor_of(actor.id)
-    reset = since is not None and since > cursor
-    dialect = db.session.get_bind().dialect.name
-    query = sa.select(Annotation.seq, _row_json(dialect), *extra).where(
-        Annotation.user_id == actor.id, where
-    )
-    if since is None or reset:
-        query = query.where(Annotation.deleted_at.is_(None))
-    else:
-        query = query.where(Annotation.seq > since)
-    rows = list(db.session.execute(query.order_by(Annotation.seq).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if more:
-        cursor = rows[-1].seq
-    elif rows:
-        cursor = max(cursor, rows[-1].seq)
-    return rows, cursor, more, reset
-
-
-def list_annotations(actor: User, document_id: int, *, since: int | None, limit: int) -> Listing:
-    """The user's annotations on a document, or every change of them after `since`."""
-    require_annotator(actor)
-    doc, _ = documents.get_document(actor, document_id)
-    rows, cursor, more, reset = _changes(actor, Annotation.document_id == doc.id, since, limit)
-    return Listing([r.json for r in rows], cursor, more, reset, {"document_id": doc.id})
-
-
-def list_my_annotations(actor: User, meeting_id: int, *, since: int | None, limit: int) -> Listing:
-    """The user's annotations across a session's documents (the notes list)."""
-    require_annotator(actor)
-    meeting = access.get_meeting_for(actor, meeting_id)
-    docs, _ = documents.list_documents(actor, meeting.id)
-    order = {d.id: n for n, d in enumerate(docs)}
-    rows, cursor, more, reset = _changes(
-        actor,
-        Annotation.meeting_id == meeting.id,
-        since,
-        limit,
-        Annotation.document_id,
-        Annotation.page,
-        Annotation.created_at,
-    )
-    rows = [r for r in rows if r.document_id in order]
-    if since is None:
-        rows.sort(key=lambda r: (order[r.document_id], r.page, r.created_at))
-    used = {r.document_id for r in rows}
-    documents_json = [
-        {
-            "id": d.id,
-            "title": d.title,
-            "version": d.version,
-            "series_id": d.series_id or d.id,
-            "agenda_item_id": d.agenda_item_id,
-        }
-        for d in docs
-        if d.id in used
-    ]
-    return Listing(
-        [r.json for r in rows],
-        cursor,
-        more,
-        reset,
-        {"meeting_id": meeting.id, "documents": documents_json},
-    )
-
-
-def _require_pages(doc: Document) -> None:
+def require_pages(doc: Document) -> None:
+    """409 unless the document is a processed PDF (not a link, not still processing)."""
     if doc.kind == "link":
         raise Conflict("document_is_link")
     if doc.status != "ready" or not doc.pdf_sha256:
@@ -700,7 +512,7 @@ def reanchored(actor: User, document_id: int) -> dict[str, Any]:
     """The user's annotations on earlier versions, placed on this version by their quotes."""
     require_annotator(actor)
     doc, _ = documents.get_document(actor, document_id)
-    _require_pages(doc)
+    require_pages(doc)
     series = doc.series_id or doc.id
     older: dict[int, Document] = {}
     for candidate in db.session.scalars(
@@ -760,135 +572,3 @@ def reanchored(actor: User, document_id: int) -> dict[str, Any]:
             }
         )
     return {"document_id": doc.id, "version": doc.version, "placements": placements}
-
-
-# --- Exports -------------------------------------------------------------------------
-
-
-def _exportable(actor: User, document_id: int) -> tuple[Document, list[Annotation]]:
-    require_annotator(actor)
-    doc, _ = documents.get_document(actor, document_id)
-    if doc.confidential:
-        raise Forbidden("annotations_export_confidential")
-    _require_pages(doc)
-    rows = list(
-        db.session.scalars(
-            sa.select(Annotation)
-            .where(
-                Annotation.user_id == actor.id,
-                Annotation.document_id == doc.id,
-                Annotation.deleted_at.is_(None),
-            )
-            .order_by(Annotation.page, Annotation.created_at, Annotation.seq)
-        )
-    )
-    return doc, rows
-
-
-def _file_stem(doc: Document) -> str:
-    name = doc.filename or doc.title or "tai-lieu"
-    if name.lower().endswith(".pdf"):
-        name = name[:-4]
-    return name
-
-
-@dataclass(frozen=True)
-class PdfExport:
-    """Everything the worker needs, as plain values (no database rows)."""
-
-    args: dict[str, Any]
-    out: Path
-    filename: str
-    count: int
-
-
-def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
-    """Check and gather an export of the user's copy with their annotations written in."""
-    doc, rows = _exportable(actor, document_id)
-    assert doc.pdf_sha256 is not None
-    out = storage.tmp_dir() / f"annotated-{uuid.uuid4().hex}.pdf"
-    audit.record(
-        "annotations.exported",
-        actor_id=actor.id,
-        meeting_id=doc.meeting_id,
-        subject=f"document:{doc.id}",
-        data={"format": "pdf", "annotations": len(rows)},
-    )
-    return PdfExport(
-        args={
-            "pdf": str(storage.pdf_path(doc.pdf_sha256)),
-            "out": str(out),
-            "author": actor.full_name,
-            "annotations": [
-                {
-                    "id": str(r.id),
-                    "page": r.page,
-                    "kind": r.kind,
-                    "geometry": r.geometry,
-                    "color": r.color,
-                    "text": r.text,
-                    "created_at": r.created_at.isoformat(),
-                    "updated_at": r.updated_at.isoformat(),
-                }
-                for r in rows
-            ],
-        },
-        out=out,
-        filename=f"{_file_stem(doc)} - ghi chú.pdf",
-        count=len(rows),
-    )
-
-
-def run_pdf_export(job: PdfExport) -> bytes:
-    """Write the annotated copy in a PDF worker (call outside any transaction)."""
-    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
-    try:
-        processing.pool().call("annotate_pdf", job.args, timeout=timeout, wait=EXPORT_WAIT)
-        return job.out.read_bytes()
-    except PoolBusy:
-        raise Unavailable("renderer_busy") from None
-    except PoolError:
-        raise Invalid("annotations_export_failed") from None
-    finally:
-        job.out.unlink(missing_ok=True)
-
-
-def web_annotations(actor: User, document_id: int, base_url: str) -> dict[str, Any]:
-    """The user's annotations on a document as a W3C Web Annotation collection."""
-    from server.annotations import webanno
-
-    doc, rows = _exportable(actor, document_id)
-    sizes = {
-        number: (width, height)
-        for number, width, height in db.session.execute(
-            sa.select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
-                DocumentPage.document_id == doc.id
-            )
-        )
-    }
-    items = [
-        webanno.Item(
-            id=str(r.id),
-            page=r.page,
-            kind=r.kind,
-            geometry=r.geometry or {},
-            color=r.color,
-            text=r.text,
-            quote=r.quote,
-            prefix=(r.anchor or {}).get("prefix") or None,
-            suffix=(r.anchor or {}).get("suffix") or None,
-            created=r.created_at.isoformat(),
-            modified=r.updated_at.isoformat(),
-        )
-        for r in rows
-    ]
-    base = base_url.rstrip("/")
-    return webanno.collection(
-        items,
-        collection_id=f"{base}/api/documents/{doc.id}/annotations.jsonld",
-        source=f"{base}/api/documents/{doc.id}/download",
-        label=f"Ghi chú của {actor.full_name}: {doc.title}",
-        author=actor.full_name,
-        page_sizes=sizes,
-        generated=utcnow().isoformat(),
-    )

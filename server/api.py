@@ -417,9 +417,15 @@ def _operation_object(
 
     responses: dict[str, Any] = {}
     if op.produces:
+        # A JSON-based media type (application/ld+json) may give its schema in `response`.
+        produced = (
+            refs[(op.response, "serialization")]
+            if op.response is not None
+            else {"type": "string", "format": "binary"}
+        )
         responses[str(op.status)] = {
             "description": "OK",
-            "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in op.produces},
+            "content": {m: {"schema": produced} for m in op.produces},
         }
     elif op.response is not None:
         responses[str(op.status)] = {

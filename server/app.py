@@ -144,8 +144,10 @@ def _register_features(app: Flask) -> None:
     from server import api, observability, web
     from server.accounts import bp as accounts_bp
     from server.accounts.cli import users_cli
+    from server.annotations import bp as annotations_bp
     from server.audit.cli import audit_cli
     from server.demo.cli import seed_demo_command
+    from server.documents import bp as documents_bp
     from server.meetings import bp as meetings_bp
     from server.ops.cli import backup_cli
     from server.realtime import bp as realtime_bp
@@ -155,6 +157,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(realtime_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(annotations_bp)
     app.register_blueprint(voting_bp)
     web.init_app(app)
     observability.init_app(app)

@@ -62,6 +62,11 @@ def build_app(database_url: str, storage: Path, **extra: Any) -> Flask:
     return create_app(app_config(database_url, storage, **extra))
 
 
+#: Storage directories of the seeded templates ("sqlite", "postgres"): the demo documents'
+#: files, which every test's own storage starts from.
+TEMPLATE_STORAGE: dict[str, Path] = {}
+
+
 def migrate_and_seed(app: Flask) -> None:
     with app.app_context():
         flask_migrate.upgrade()
@@ -102,6 +107,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sqlite-template")
     path = root / "template.db"
     migrate_and_seed(build_app(f"sqlite:///{path}", root / "storage"))
+    TEMPLATE_STORAGE["sqlite"] = root / "storage"
     return path
 
 
@@ -113,6 +119,7 @@ def postgres_template(
     postgres_server.create_database(name)
     storage = tmp_path_factory.mktemp("pg-template")
     migrate_and_seed(build_app(postgres_server.url(name), storage))
+    TEMPLATE_STORAGE["postgres"] = storage
     return name
 
 
@@ -135,7 +142,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = build_app(database_url, tmp_path / "storage")
+    storage = tmp_path / "storage"
+    template = TEMPLATE_STORAGE.get("sqlite" if database_url.startswith("sqlite") else "postgres")
+    if template is not None and template.is_dir():
+        # Hard links: files are written once under their hash and never changed in place.
+        shutil.copytree(template, storage, copy_function=os.link)
+    app = build_app(database_url, storage)
     yield app
     with app.app_context():
         db.session.remove()

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import en from '../src/i18n/en.json';
-import vi from '../src/i18n/vi.json';
+import { catalog, mergeCatalogs } from '../src/lib/i18n.js';
 import { formatDate, formatDuration, formatTime, isoToVn, vnToIso } from '../src/lib/format.js';
 
 function keys(node, prefix = '') {
@@ -18,7 +17,17 @@ function sources(dir) {
   });
 }
 
+const vi = catalog('vi');
+const en = catalog('en');
+
 describe('translations', () => {
+  it('gather every area of the app and refuse a key defined twice', () => {
+    expect(Object.keys(vi)).toContain('app');
+    expect(Object.keys(vi)).toContain('votes');
+    const twice = { 'a.vi.json': { x: {} }, 'b.vi.json': { x: {} } };
+    expect(() => mergeCatalogs(twice)).toThrow(/"x" defined twice/);
+  });
+
   it('have the same keys in Vietnamese and English', () => {
     expect(keys(en).sort()).toEqual(keys(vi).sort());
   });

@@ -1,7 +1,7 @@
 """Voting: motions and their options, linked ballots, anonymous secret ballots, participation
 
 Revision ID: 9b91e68696a6
-Revises: 45076be10e9e
+Revises: 59006d54fb18
 Create Date: 2026-11-23 12:20:44.857936
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "9b91e68696a6"
-down_revision = "45076be10e9e"
+down_revision = "59006d54fb18"
 branch_labels = None
 depends_on = None
 

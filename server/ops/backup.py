@@ -35,8 +35,9 @@ from typing import Any
 import sqlalchemy as sa
 
 FORMAT = 1
-#: Directories under STORAGE_DIR that are rebuilt on demand and not worth keeping.
-REGENERABLE = frozenset({"cache", "tmp"})
+#: Directories under STORAGE_DIR not worth keeping: page images are rendered again on demand
+#: from the sanitised documents, tmp/ holds uploads in flight.
+REGENERABLE = frozenset({"pages", "tmp"})
 
 
 class BackupError(Exception):

@@ -20,6 +20,13 @@ FIXED_OPERATION_IDS = {
     "checkIn",
     "requestToSpeak",
     "listSpeakers",
+    "createAnnotation",
+    "listAnnotations",
+    "updateAnnotation",
+    "deleteAnnotation",
+    "exportAnnotatedPdf",
+    "createComment",
+    "listComments",
 }
 
 

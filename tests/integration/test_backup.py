@@ -58,10 +58,12 @@ def test_round_trip_into_an_empty_instance(
     # Some activity beyond the seed, and some stored files.
     login("delegate01").post(f"/api/meetings/{demo_meeting_id}/attendance/check-in", json={})
     storage = Path(app.config["STORAGE_DIR"])
-    (storage / "originals" / "ab").mkdir(parents=True)
+    (storage / "originals" / "ab").mkdir(parents=True, exist_ok=True)
     (storage / "originals" / "ab" / "abcdef.pdf").write_bytes(b"%PDF-1.7 original")
-    (storage / "cache").mkdir()
-    (storage / "cache" / "page-1.webp").write_bytes(b"regenerable")
+    (storage / "pages" / "ab").mkdir(parents=True, exist_ok=True)
+    (storage / "pages" / "ab" / "page-1.webp").write_bytes(b"regenerable")
+    kept = {name: data for name, data in files(storage).items() if name.split("/")[0] != "pages"}
+    assert "originals/ab/abcdef.pdf" in kept
 
     archive = tmp_path / "backup.tar"
     result = app.test_cli_runner().invoke(args=["backup", "create", "--output", str(archive)])
@@ -70,7 +72,7 @@ def test_round_trip_into_an_empty_instance(
         names = tar.getnames()
     assert "manifest.json" in names
     assert "storage/originals/ab/abcdef.pdf" in names
-    assert not any(n.startswith("storage/cache") for n in names)
+    assert not any(n.startswith("storage/pages") for n in names)
 
     target_url = empty_target(request, database_url, tmp_path)
     target = build_app(target_url, tmp_path / "restored-storage")
@@ -79,7 +81,7 @@ def test_round_trip_into_an_empty_instance(
     assert result.exit_code == 0, result.output
 
     assert snapshot(target_url) == snapshot(app.config["SQLALCHEMY_DATABASE_URI"])
-    assert files(tmp_path / "restored-storage") == {"originals/ab/abcdef.pdf": b"%PDF-1.7 original"}
+    assert files(tmp_path / "restored-storage") == kept
 
     # The restored instance works: the delegate logs in and is still checked in.
     client = target.test_client()

@@ -10,13 +10,17 @@ admin. Each operation runs in its own fresh database; the request is rebuilt for
 
 from __future__ import annotations
 
+import io
 import itertools
+import time
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, has_app_context
 
 from server.accounts import services as accounts
@@ -144,6 +148,11 @@ class Ctx:
             db.session.commit()
             return int(motion.id)
 
+    def resolution_item(self) -> int:
+        with self._context():
+            meeting = db.session.get(Meeting, self.meeting_id)
+            return int(next(i["id"] for i in meetings.agenda(meeting) if i["kind"] == "resolution"))
+
     def new_user(self) -> int:
         with self._context():
             user = accounts.create_user(self.unique("tmp"), "Tạm", [Role.GUEST])
@@ -218,6 +227,11 @@ def drafts(status: int) -> Expect:
     return expect(
         guest=404, delegate=404, display=404, chair=status, secretary=status, admin=status
     )
+
+
+def document_managers(status: int) -> Expect:
+    """Unpublished documents: only staff see them, only the secretariat changes them."""
+    return expect(guest=404, delegate=404, display=404, chair=403, secretary=status, admin=status)
 
 
 def members(status: int) -> Expect:
@@ -437,7 +451,327 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
         lambda c: Call("GET", f"/api/motions/{c.new_motion('closed')}/result-sheet.pdf"),
         readers(200),
     ),
+    # --- documents ---
+    "uploadDocument": (
+        lambda c: Call(
+            "POST",
+            f"/api/agenda/{c.resolution_item()}/documents",
+            data={"title": "Văn bản pháp luật", "kind": "link", "url": "https://vbpl.vn/"},
+        ),
+        secretariat(202),
+    ),
+    "uploadDocumentVersion": (
+        lambda c: Call(
+            "POST",
+            f"/api/documents/{_latest_version(c)}/versions",
+            data={"file": _pdf_upload("")["file"]},
+        ),
+        secretariat(202),
+    ),
+    "listDocuments": (
+        lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/documents"),
+        readers(200),
+    ),
+    "getDocument": (lambda c: Call("GET", f"/api/documents/{_readable_document(c)}"), readers(200)),
+    "updateDocument": (
+        lambda c: Call(
+            "PATCH", f"/api/documents/{_unpublished_link(c)}", json={"title": "Tên mới"}
+        ),
+        document_managers(200),
+    ),
+    "deleteDocument": (
+        lambda c: Call("DELETE", f"/api/documents/{_unpublished_link(c)}"),
+        document_managers(200),
+    ),
+    "publishDocument": (
+        lambda c: Call("POST", f"/api/documents/{_unpublished_link(c)}/publish"),
+        document_managers(200),
+    ),
+    "getDocumentPageImage": (
+        lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/pages/1/image?width=480"),
+        readers(200),
+    ),
+    "getDocumentPageText": (
+        lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/pages/1/text"),
+        readers(200),
+    ),
+    "downloadDocument": (
+        lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/download"),
+        readers(200),
+    ),
+    "searchDocuments": (
+        lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/search?q=ngan+sach"),
+        readers(200),
+    ),
+    "recordDocumentRead": (
+        lambda c: Call("POST", f"/api/documents/{_readable_document(c)}/reads", json={"page": 1}),
+        readers(200),
+    ),
+    "listDocumentReads": (
+        lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/reads"),
+        staff(200),
+    ),
+    "setFollow": (
+        lambda c: Call(
+            "PUT",
+            f"/api/meetings/{c.meeting_id}/follow",
+            json={"document_id": _readable_document(c), "page": 1},
+        ),
+        staff(200),
+    ),
 }
+
+
+# --- Helpers of the documents entries ---
+
+
+_PDF: list[bytes] = []
+
+
+def _pdf_upload(title: str) -> dict[str, Any]:
+    """Multipart fields of a small, valid Vietnamese PDF (built once)."""
+    if not _PDF:
+        from server.pdf.compose import html_to_pdf
+
+        _PDF.append(html_to_pdf("<h1>Tờ trình</h1><p>Nội dung thử.</p>", title="Thử"))
+    return {"file": (io.BytesIO(_PDF[0]), "to-trinh.pdf"), "title": title, "kind": "main"}
+
+
+def _unpublished_link(c: Ctx) -> int:
+    """A fresh link document of the demo meeting, not yet published."""
+    from server.documents import services as documents
+
+    with c._context():
+        doc = documents.upload_document(
+            c.actor("secretary"),
+            c.resolution_item(),
+            upload=None,
+            title=c.unique("Văn bản "),
+            kind="link",
+            confidential=False,
+            url="https://vbpl.vn/",
+        )
+        db.session.commit()
+        return int(doc.id)
+
+
+def wait_for_processing(app: Flask, timeout: float = 60.0) -> None:
+    """Uploads are processed in the background; let them finish before the app goes."""
+    from server.documents.models import Document
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            busy = db.session.scalar(
+                sa.select(sa.func.count()).where(Document.status == "processing")
+            )
+            db.session.remove()
+        if not busy:
+            return
+        time.sleep(0.1)
+    raise AssertionError("documents still processing")
+
+
+# --- Helpers of the annotations and comments entries ---
+
+
+def _readable_document(c: Ctx) -> int:
+    """A published, processed, non-confidential demo document."""
+    from server.documents.models import Document
+
+    with c._context():
+        doc_id = db.session.scalar(
+            sa.select(Document.id)
+            .where(
+                Document.meeting_id == c.meeting_id,
+                Document.published_at.is_not(None),
+                Document.status == "ready",
+                Document.kind != "link",
+                Document.confidential.is_(False),
+            )
+            .order_by(Document.id)
+        )
+        assert doc_id is not None
+        return int(doc_id)
+
+
+def _latest_version(c: Ctx) -> int:
+    """The newest version of the first readable document (callers upload one after another)."""
+    from server.documents.models import Document
+
+    first = _readable_document(c)
+    with c._context():
+        series = db.session.get(Document, first).series_id or first
+        return int(
+            db.session.scalar(
+                sa.select(Document.id)
+                .where(sa.or_(Document.series_id == series, Document.id == series))
+                .order_by(Document.version.desc())
+                .limit(1)
+            )
+        )
+
+
+def _delegate_annotation(c: Ctx) -> str:
+    """A fresh note of delegate01 (the "delegate" caller) on the demo document."""
+    from server.annotations import services as annotations
+
+    doc_id = _readable_document(c)
+    with c._context():
+        row, _ = annotations.create_annotation(
+            c.actor("delegate01"),
+            doc_id,
+            annotations.NewAnnotation(
+                uuid.uuid4(), 1, "note", {"point": [10, 10]}, None, "Ghi chú", None
+            ),
+        )
+        db.session.commit()
+        return str(row.id)
+
+
+def _public_comment(c: Ctx) -> int:
+    """A fresh comment of delegate02, open to all delegates."""
+    from server.annotations import comments
+
+    doc_id = _readable_document(c)
+    with c._context():
+        row, _ = comments.create_comment(
+            c.actor("delegate02"), doc_id, text="Góp ý", page=None, quote=None, visibility="all"
+        )
+        db.session.commit()
+        return int(row.id)
+
+
+def annotators(status: int) -> Expect:
+    """Everyone who reads the council's documents, except the hall display."""
+    return expect(**dict.fromkeys(CALLERS[1:], status) | {"outsider": 404, "display": 403})
+
+
+def own_annotation(status: int) -> Expect:
+    """Only the author reaches an annotation; to anyone else it does not exist."""
+    return expect(guest=404, delegate=status, display=403, chair=404, secretary=404, admin=404)
+
+
+def comment_readers(status: int) -> Expect:
+    return expect(
+        guest=403, delegate=status, display=403, chair=status, secretary=status, admin=status
+    )
+
+
+def comment_answerers(status: int) -> Expect:
+    """The secretariat answers; others who see the comment 403, those who do not 404."""
+    return expect(guest=404, delegate=403, display=404, chair=403, secretary=status, admin=status)
+
+
+MATRIX.update(
+    {
+        # --- annotations (private to their author) ---
+        "createAnnotation": (
+            lambda c: Call(
+                "POST",
+                f"/api/documents/{_readable_document(c)}/annotations",
+                json={
+                    "id": str(uuid.uuid4()),
+                    "page": 1,
+                    "kind": "note",
+                    "geometry": {"point": [20, 20]},
+                },
+            ),
+            annotators(201),
+        ),
+        "listAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations"),
+            annotators(200),
+        ),
+        "updateAnnotation": (
+            lambda c: Call(
+                "PATCH",
+                f"/api/annotations/{_delegate_annotation(c)}",
+                json={"version": 1, "text": "Sửa"},
+            ),
+            own_annotation(200),
+        ),
+        "deleteAnnotation": (
+            lambda c: Call("DELETE", f"/api/annotations/{_delegate_annotation(c)}"),
+            own_annotation(200),
+        ),
+        "syncAnnotations": (
+            lambda c: Call(
+                "POST",
+                "/api/annotations/batch",
+                json={
+                    "changes": [
+                        {
+                            "op": "create",
+                            "document_id": _readable_document(c),
+                            "annotation": {
+                                "id": str(uuid.uuid4()),
+                                "page": 1,
+                                "kind": "note",
+                                "geometry": {"point": [20, 20]},
+                            },
+                        }
+                    ]
+                },
+            ),
+            # A batch answers 200; each change carries its own status (404 for outsiders).
+            annotators(200) | {"outsider": 200},
+        ),
+        "listMyAnnotations": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/annotations"),
+            annotators(200),
+        ),
+        "listReanchoredAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations/reanchored"),
+            annotators(200),
+        ),
+        "exportAnnotatedPdf": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotated.pdf"),
+            annotators(200),
+        ),
+        "exportWebAnnotations": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/annotations.jsonld"),
+            annotators(200),
+        ),
+        # --- comments ---
+        "createComment": (
+            lambda c: Call(
+                "POST",
+                f"/api/documents/{_readable_document(c)}/comments",
+                json={"text": "Đề nghị làm rõ", "visibility": "all"},
+            ),
+            members(201),
+        ),
+        "listComments": (
+            lambda c: Call("GET", f"/api/documents/{_readable_document(c)}/comments"),
+            comment_readers(200),
+        ),
+        "listMeetingComments": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments"),
+            comment_readers(200),
+        ),
+        "replyToComment": (
+            lambda c: Call(
+                "POST", f"/api/comments/{_public_comment(c)}/replies", json={"text": "Đã nhận"}
+            ),
+            comment_answerers(201),
+        ),
+        "updateComment": (
+            lambda c: Call(
+                "PATCH", f"/api/comments/{_public_comment(c)}", json={"status": "considered"}
+            ),
+            comment_answerers(200),
+        ),
+        "exportCommentsCsv": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments.csv"),
+            staff(200),
+        ),
+        "exportCommentsPdf": (
+            lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/comments.pdf"),
+            staff(200),
+        ),
+    }
+)
 
 
 def operation_ids(app: Flask) -> list[str]:
@@ -477,6 +811,8 @@ def test_operation(operation_id: str, sqlite_app: Flask, demo_meeting_id_sqlite:
         response = client.request(call.method, call.path, json=call.json, data=call.data)
         answers[caller] = response.status_code
         assert response.status_code < 500, (caller, response.json)
+        response.close()  # a download holds its file open until the response is closed
+    wait_for_processing(sqlite_app)
     assert answers == expected, f"{operation_id}: got {answers}"
 
 

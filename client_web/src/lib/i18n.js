@@ -1,10 +1,24 @@
-// Translations: every string shown lives in src/i18n/vi.json and en.json. Vietnamese by default.
+// Translations: every string shown lives in src/i18n/<area>.vi.json and <area>.en.json (one
+// pair per area of the app, each with its own top-level keys). Vietnamese by default.
 import { useEffect, useState } from 'preact/hooks';
-import en from '../i18n/en.json';
-import vi from '../i18n/vi.json';
 
 export const LANGUAGES = ['vi', 'en'];
-const catalogs = { vi, en };
+
+/** One catalog per language from every `<area>.<lang>.json`; areas must not share a key. */
+export function mergeCatalogs(modules) {
+  const catalogs = Object.fromEntries(LANGUAGES.map((lang) => [lang, {}]));
+  for (const [path, module] of Object.entries(modules)) {
+    const [, lang] = path.match(/\.(\w+)\.json$/) || [];
+    if (!catalogs[lang]) continue;
+    for (const [key, value] of Object.entries(module.default ?? module)) {
+      if (key in catalogs[lang]) throw new Error(`translation key "${key}" defined twice (${path})`);
+      catalogs[lang][key] = value;
+    }
+  }
+  return catalogs;
+}
+
+const catalogs = mergeCatalogs(import.meta.glob('../i18n/*.json', { eager: true }));
 const STORAGE_KEY = 'council.lang';
 const listeners = new Set();
 

@@ -1,0 +1,612 @@
+"""Processing documents in the background, through the pool of PDF worker processes.
+
+A document is uploaded with status "processing" and claimed by the server process that
+received it (`claimed_by` "host:pid:boot", `heartbeat_at`). After the upload commits, a
+background task (a greenlet under gevent, a thread in tests) asks a worker to sanitise
+and extract it, writes the pages as they come, sends `document.processing` progress to the
+staff room, runs OCR on scanned pages, and ends with `document.ready` or `document.failed`.
+
+Nothing stays "processing" forever: every serving process sweeps for documents whose
+claim went stale (its process died: the heartbeat stopped, or the pid on this host is
+gone) and claims them with a compare-and-set, so two processes never take the same one;
+after MAX_ATTEMPTS claims a document is marked failed.
+
+The job never holds a database connection while it waits for a worker: it keeps plain
+values, and every write is a short transaction of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from server.db import utcnow
+from server.documents import search, storage
+from server.documents.models import Document, DocumentPage
+from server.documents.textfold import page_text
+from server.extensions import db, socketio
+from server.lifecycle import on_serve
+from server.pdf.pool import Pool, PoolError, shared_pool
+from server.pdf.spec import THUMBNAIL_WIDTH, Limits, find_tessdata, image_pattern
+from server.realtime.outbox import notify, send_now, staff_room
+
+log = logging.getLogger(__name__)
+
+#: A live job writes at least this often (every batch of pages, every OCR page).
+STALE_AFTER = timedelta(seconds=180)
+SWEEP_SECONDS = 30.0
+MAX_ATTEMPTS = 3
+#: Pages written per transaction, and the longest wait between two writes.
+BATCH_PAGES = 25
+BATCH_SECONDS = 0.5
+OCR_LANGUAGE = "vie"
+OCR_DPI = 200
+
+_boot = secrets.token_hex(4)
+_active: set[int] = set()
+_active_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+class Lost(Exception):
+    """Another process has claimed the document; this job stops."""
+
+
+def process_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_boot}"
+
+
+def pool(app: Flask | None = None) -> Pool:
+    config = (app or current_app).config
+    return shared_pool(config["PDF_WORKERS"], config["PDF_WORKER_MEMORY_MB"])
+
+
+def limits(app: Flask | None = None) -> Limits:
+    config = (app or current_app).config
+    return Limits(max_pages=config.get("PDF_MAX_PAGES", Limits.max_pages))
+
+
+def _processing_slots(app: Flask) -> threading.BoundedSemaphore:
+    """Processing may use all workers but one, which stays free for page renders."""
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(max(1, app.config["PDF_WORKERS"] - 1))
+        return _slots
+
+
+# --- Scheduling after commit -------------------------------------------------------------
+
+
+def schedule(document_id: int) -> None:
+    """Start processing the document once the current transaction commits."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.session.info.setdefault("document_jobs", []).append((app, document_id))
+
+
+def after_commit_cleanup(originals: list[str], pdfs: list[str]) -> None:
+    """Delete these files once the current transaction commits (nobody refers to them)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.session.info.setdefault("document_cleanup", []).append((app, originals, pdfs))
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for app, document_id in session.info.pop("document_jobs", []):
+        start(app, document_id)
+    for app, originals, pdfs in session.info.pop("document_cleanup", []):
+        with app.app_context():
+            storage.remove_unreferenced(originals, pdfs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("document_jobs", None)
+    session.info.pop("document_cleanup", None)
+
+
+def start(app: Flask, document_id: int) -> None:
+    with _active_lock:
+        if document_id in _active:
+            return
+        _active.add(document_id)
+    socketio.start_background_task(_run, app, document_id)
+
+
+def _run(app: Flask, document_id: int) -> None:
+    try:
+        with app.app_context():
+            try:
+                Job(app, document_id).run()
+            except Exception:
+                log.exception("processing document %s failed unexpectedly", document_id)
+            finally:
+                db.session.remove()
+    finally:
+        with _active_lock:
+            _active.discard(document_id)
+
+
+def active_jobs() -> set[int]:
+    with _active_lock:
+        return set(_active)
+
+
+def wait_idle(timeout: float = 60.0) -> bool:
+    """Wait until no job runs in this process (tests and the CLI)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not active_jobs():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# --- The job -----------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    app: Flask
+    document_id: int
+    token: str = field(default_factory=process_id)
+    meeting_id: int = 0
+    original_sha: str = ""
+    pdf_sha: str | None = None
+    confidential: bool = False
+    done: int = 0
+    total: int = 0
+    _buffer: list[dict[str, Any]] = field(default_factory=list)
+    _flushed_at: float = 0.0
+
+    def run(self) -> None:
+        doc = db.session.get(Document, self.document_id)
+        if doc is None or doc.status != "processing" or doc.claimed_by != self.token:
+            db.session.rollback()
+            return
+        self.meeting_id = doc.meeting_id
+        self.original_sha = doc.original_sha256 or ""
+        self.pdf_sha = doc.pdf_sha256
+        self.confidential = doc.confidential
+        self.total = doc.page_count or doc.progress_total
+        stage = doc.stage or "pages"
+        db.session.rollback()  # hold no connection while waiting for a worker
+
+        slots = _processing_slots(self.app)
+        slots.acquire()
+        try:
+            if stage == "pages":
+                stage = self.pages()
+            if stage == "ocr":
+                self.ocr()
+            document = self.finish()
+        except Lost:
+            log.info("document %s was claimed by another process", self.document_id)
+            return
+        except PoolError as err:
+            self.fail(err.code, err.params)
+            return
+        except Exception:
+            log.exception("processing document %s failed", self.document_id)
+            self.fail("document_processing_failed", {})
+            return
+        finally:
+            slots.release()
+        if document is not None and not self.confidential:
+            self.thumbnails()
+
+    # Writes -----------------------------------------------------------------------------
+
+    def _claim_check(self, **values: Any) -> None:
+        """Update the document only if this process still holds it (else Lost)."""
+        result = db.session.execute(
+            sa.update(Document)
+            .where(
+                Document.id == self.document_id,
+                Document.claimed_by == self.token,
+                Document.status == "processing",
+            )
+            .values(heartbeat_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            db.session.rollback()
+            raise Lost()
+
+    def _progress(self) -> None:
+        send_now(
+            staff_room(self.meeting_id),
+            "document.processing",
+            {"document_id": self.document_id, "done": self.done, "total": self.total},
+        )
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "start":
+            self.total = int(message["total"])
+        elif message.get("type") == "page":
+            self._buffer.append(message["page"])
+            now = time.monotonic()
+            if len(self._buffer) >= BATCH_PAGES or now - self._flushed_at >= BATCH_SECONDS:
+                self._flush()
+
+    def _flush(self) -> None:
+        self._flushed_at = time.monotonic()
+        if not self._buffer:
+            return
+        write_pages(self.document_id, self._buffer)
+        self.done += len(self._buffer)
+        self._buffer = []
+        self._claim_check(progress_done=self.done, progress_total=self.total)
+        db.session.commit()
+        self._progress()
+
+    # Stages -----------------------------------------------------------------------------
+
+    def pages(self) -> str:
+        """Sanitise and extract; returns the next stage ("ocr" or "done")."""
+        remove_pages(self.document_id)
+        self._claim_check(progress_done=0, stage="pages")
+        db.session.commit()
+        self.done = 0
+        self._progress()
+        config = self.app.config
+        pages = max(self.total, 1)
+        self._flushed_at = time.monotonic()
+        result = pool(self.app).call(
+            "process",
+            {
+                "path": str(storage.original_path(self.original_sha)),
+                "pdf_dir": str(storage.pdf_dir()),
+                "limits": limits(self.app).to_dict(),
+            },
+            timeout=config["PDF_JOB_TIMEOUT_SECONDS"] + 2 * pages,
+            idle_timeout=120,
+            on_message=self._on_message,
+        )
+        self._flush()
+        return self._apply(result)
+
+    def _apply(self, result: dict[str, Any]) -> str:
+        needs_ocr = list(result.get("needs_ocr") or [])
+        tesseract = find_tessdata(OCR_LANGUAGE) is not None
+        next_stage = "ocr" if needs_ocr and tesseract else "done"
+        info = {
+            "metadata": result.get("metadata") or {},
+            "warnings": [
+                {"code": code, "params": _warning_params(code, result)}
+                for code in result.get("warnings") or []
+            ],
+            "skipped_pages": result.get("skipped_pages") or [],
+            "ocr_pages": needs_ocr,
+            "ocr_available": tesseract,
+        }
+        self.pdf_sha = result["pdf_sha256"]
+        self.total = int(result["page_count"]) + (len(needs_ocr) if next_stage == "ocr" else 0)
+        self._claim_check(
+            pdf_sha256=self.pdf_sha,
+            page_count=int(result["page_count"]),
+            outline=result.get("outline") or [],
+            info=info,
+            stage=next_stage,
+            progress_done=self.done,
+            progress_total=self.total,
+        )
+        db.session.commit()
+        return next_stage
+
+    def ocr(self) -> None:
+        tessdata = find_tessdata(OCR_LANGUAGE)
+        numbers = list(
+            db.session.scalars(
+                sa.select(DocumentPage.number)
+                .where(DocumentPage.document_id == self.document_id, DocumentPage.needs_ocr)
+                .order_by(DocumentPage.number)
+            )
+        )
+        doc = db.session.get(Document, self.document_id)
+        page_count = doc.page_count if doc else 0
+        db.session.rollback()
+        if tessdata is None or not numbers or self.pdf_sha is None:
+            return
+        self.done = page_count
+        self.total = page_count + len(numbers)
+        timeout = float(self.app.config.get("PDF_OCR_TIMEOUT_SECONDS", 120))
+        for number in numbers:
+            try:
+                result = pool(self.app).call(
+                    "ocr",
+                    {
+                        "pdf": str(storage.pdf_path(self.pdf_sha)),
+                        "page": number,
+                        "tessdata": tessdata,
+                        "language": OCR_LANGUAGE,
+                        "dpi": OCR_DPI,
+                        "timeout": timeout,
+                    },
+                    timeout=timeout + 30,
+                )
+            except PoolError as err:
+                log.warning("OCR of document %s page %s: %s", self.document_id, number, err.code)
+                result = None
+            if result is not None:
+                write_ocr(self.document_id, number, result["words"])
+            self.done += 1
+            self._claim_check(progress_done=self.done, progress_total=self.total)
+            db.session.commit()
+            self._progress()
+
+    def finish(self) -> Document | None:
+        from server.documents.serialize import document_json
+
+        self._claim_check()
+        doc = db.session.get(Document, self.document_id)
+        assert doc is not None
+        doc.searchable = not db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(DocumentPage)
+            .where(DocumentPage.document_id == doc.id, DocumentPage.needs_ocr)
+        )
+        doc.status = "ready"
+        doc.stage = None
+        doc.claimed_by = None
+        doc.progress_done = doc.progress_total = max(self.total, doc.page_count)
+        db.session.flush()
+        notify(staff_room(doc.meeting_id), "document.ready", {"document": document_json(doc)})
+        db.session.commit()
+        return doc
+
+    def fail(self, code: str, params: dict[str, Any]) -> None:
+        from server.documents.serialize import document_json
+
+        db.session.rollback()
+        doc = db.session.get(Document, self.document_id)
+        if doc is None or doc.status != "processing" or doc.claimed_by != self.token:
+            db.session.rollback()
+            return
+        mark_failed(doc, code, params)
+        notify(staff_room(doc.meeting_id), "document.failed", {"document": document_json(doc)})
+        db.session.commit()
+
+    def thumbnails(self) -> None:
+        """Render every page's thumbnail ahead of the first reader (best effort)."""
+        if self.pdf_sha is None:
+            return
+        directory = storage.pages_dir(self.pdf_sha)
+        try:
+            pool(self.app).call(
+                "thumbnails",
+                {
+                    "pdf": str(storage.pdf_path(self.pdf_sha)),
+                    "directory": str(directory),
+                    "pattern": image_pattern(THUMBNAIL_WIDTH, 1.0, "webp"),
+                    "width": THUMBNAIL_WIDTH,
+                    "fmt": "webp",
+                    "limits": limits(self.app).to_dict(),
+                },
+                timeout=60 + self.total * 0.5,
+                wait=5,
+            )
+        except PoolError as err:
+            log.info("thumbnails of document %s not made: %s", self.document_id, err.code)
+
+
+def _warning_params(code: str, result: dict[str, Any]) -> dict[str, Any]:
+    if code == "document_pages_skipped":
+        return {"pages": ", ".join(str(p) for p in result.get("skipped_pages") or [])}
+    return {}
+
+
+def mark_failed(doc: Document, code: str, params: dict[str, Any] | None = None) -> None:
+    doc.status = "failed"
+    doc.error_code = code
+    doc.info = {**(doc.info or {}), "error_params": params or {}}
+    doc.claimed_by = None
+    doc.stage = None
+    remove_pages(doc.id)
+
+
+# --- Pages and the index -----------------------------------------------------------------
+
+
+def remove_pages(document_id: int) -> None:
+    ids = list(
+        db.session.scalars(
+            sa.select(DocumentPage.id).where(DocumentPage.document_id == document_id)
+        )
+    )
+    if ids:
+        search.engine().remove(ids)
+        db.session.execute(sa.delete(DocumentPage).where(DocumentPage.id.in_(ids)))
+
+
+def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
+    """Store pages as the worker describes them, and index their text."""
+    rows = []
+    for record in records:
+        words = record.get("words") or []
+        text = page_text([w[4] for w in words])
+        rows.append(
+            (
+                DocumentPage(
+                    document_id=document_id,
+                    number=int(record["number"]),
+                    width=float(record["width"]),
+                    height=float(record["height"]),
+                    rotation=int(record.get("rotation") or 0),
+                    label=record.get("label"),
+                    words=words,
+                    text=text.text,
+                    links=record.get("links") or [],
+                    needs_ocr=bool(record.get("needs_ocr")),
+                ),
+                text.folded,
+            )
+        )
+    db.session.add_all([row for row, _ in rows])
+    db.session.flush()
+    search.engine().index([(row.id, folded) for row, folded in rows if folded])
+
+
+def write_ocr(document_id: int, number: int, words: list[list[Any]]) -> None:
+    page = db.session.scalar(
+        sa.select(DocumentPage).where(
+            DocumentPage.document_id == document_id, DocumentPage.number == number
+        )
+    )
+    if page is None:
+        return
+    text = page_text([w[4] for w in words])
+    page.words = words
+    page.text = text.text
+    page.ocr = True
+    page.needs_ocr = False
+    db.session.flush()
+    search.engine().index([(page.id, text.folded)])
+
+
+def process_inline(document: Document) -> None:
+    """Process in this process, synchronously (the demo seed and the CLI; never a server).
+
+    Runs the same pipeline a worker runs; the caller commits.
+    """
+    from server.pdf import pipeline
+
+    records: list[dict[str, Any]] = []
+
+    def collect(message: dict[str, Any]) -> None:
+        if message.get("type") == "page":
+            records.append(message["page"])
+
+    result = pipeline.process(
+        storage.original_path(document.original_sha256 or ""),
+        storage.pdf_dir(),
+        limits(),
+        collect,
+    )
+    remove_pages(document.id)
+    write_pages(document.id, records)
+    document.pdf_sha256 = result["pdf_sha256"]
+    document.page_count = int(result["page_count"])
+    document.outline = result.get("outline") or []
+    document.info = {
+        "metadata": result.get("metadata") or {},
+        "warnings": [{"code": c, "params": {}} for c in result.get("warnings") or []],
+        "skipped_pages": result.get("skipped_pages") or [],
+        "ocr_pages": result.get("needs_ocr") or [],
+        "ocr_available": False,
+    }
+    document.searchable = not result.get("needs_ocr")
+    document.status = "ready"
+    document.stage = None
+    document.claimed_by = None
+    document.progress_done = document.progress_total = document.page_count
+
+
+# --- Resuming after a restart ------------------------------------------------------------
+
+
+def _pid_gone(claimed_by: str | None) -> bool:
+    """True when the claim names a process of this host that no longer runs."""
+    if not claimed_by:
+        return True
+    host, _, rest = claimed_by.partition(":")
+    pid_text, _, boot = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return boot != _boot
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def claim_stale(app: Flask) -> list[int]:
+    """Claim processing documents whose process died; start them here. Returns their ids."""
+    from server.documents.serialize import document_json
+
+    now = utcnow()
+    claimed: list[int] = []
+    rows = db.session.execute(
+        sa.select(Document.id, Document.claimed_by, Document.heartbeat_at, Document.attempts)
+        .where(Document.status == "processing")
+        .order_by(Document.id)
+    ).all()
+    db.session.rollback()
+    mine = active_jobs()
+    for document_id, claimed_by, heartbeat_at, attempts in rows:
+        if document_id in mine:
+            continue
+        stale = _pid_gone(claimed_by) or heartbeat_at is None or heartbeat_at < now - STALE_AFTER
+        if not stale:
+            continue
+        guard = [
+            Document.id == document_id,
+            Document.status == "processing",
+            Document.claimed_by.is_not_distinct_from(claimed_by),
+            Document.heartbeat_at.is_not_distinct_from(heartbeat_at),
+        ]
+        if attempts >= MAX_ATTEMPTS:
+            result = db.session.execute(
+                sa.update(Document)
+                .where(*guard)
+                .values(claimed_by=process_id())
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                doc = db.session.get(Document, document_id)
+                assert doc is not None
+                mark_failed(doc, "document_processing_interrupted")
+                notify(
+                    staff_room(doc.meeting_id), "document.failed", {"document": document_json(doc)}
+                )
+            db.session.commit()
+            continue
+        result = db.session.execute(
+            sa.update(Document)
+            .where(*guard)
+            .values(claimed_by=process_id(), heartbeat_at=now, attempts=Document.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(document_id)
+            start(app, document_id)
+    return claimed
+
+
+@on_serve
+def resume_processing(app: Flask) -> None:
+    """Pick up documents left processing by a process that died, now and every 30 s."""
+
+    def sweep() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    found = claim_stale(app)
+                    if found:
+                        log.info("resumed processing of documents %s", found)
+                except Exception:
+                    log.exception("could not sweep for unfinished documents")
+                finally:
+                    db.session.remove()
+            time.sleep(SWEEP_SECONDS)
+
+    socketio.start_background_task(sweep)

@@ -1,0 +1,286 @@
+"""Documents over REST: upload, versions, publishing, page images and text, search, receipts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, send_file
+from flask_login import current_user
+
+from server.api import operation
+from server.documents import bp, services
+from server.documents.schemas import (
+    DeletedOut,
+    DocumentDetailOut,
+    DocumentListOut,
+    DocumentOut,
+    DocumentUpdateIn,
+    FollowIn,
+    FollowOut,
+    PageImageQuery,
+    PageTextOut,
+    PublishOut,
+    ReadIn,
+    ReadListOut,
+    ReadOut,
+    SearchOut,
+    SearchQuery,
+    UploadForm,
+    VersionForm,
+)
+from server.documents.serialize import document_json
+from server.extensions import db
+from server.meetings import services as meetings
+
+TAG = "documents"
+
+#: Rendered pages never change under their URL + ETag: cache them for a year.
+IMAGE_CACHE = "private, max-age=31536000, immutable"
+
+
+def _upload() -> services.Upload | None:
+    file = request.files.get("file")
+    if file is None:
+        return None
+    return services.Upload(stream=file.stream, filename=file.filename)
+
+
+@bp.post("/agenda/<int:agenda_item_id>/documents")
+@operation(
+    "uploadDocument",
+    "Attach a document (PDF) or an external link to an agenda item (secretariat)",
+    tag=TAG,
+    form=UploadForm,
+    files=("file",),
+    response=DocumentOut,
+    status=202,
+    description="Multipart: `file` (a PDF; not for a link), `title` (default: the PDF's own "
+    "title or the file name), `kind` (main | reference | link), `confidential` (true/false), "
+    "`url` (links only). Answers 202 at once with the document in status `processing`; "
+    "progress arrives as `document.processing` notices, then `document.ready` or "
+    "`document.failed`. A file that is not a PDF answers 415; encrypted, empty, damaged "
+    "beyond repair, pages of absurd size or images too large 422; over the size limit 413.",
+)
+def upload_document(agenda_item_id: int, form: UploadForm) -> Any:
+    doc = services.upload_document(
+        current_user,
+        agenda_item_id,
+        title=form.title,
+        kind=form.kind,
+        confidential=form.confidential,
+        url=form.url,
+        upload=_upload(),
+    )
+    db.session.commit()
+    _, meeting = services.get_document(current_user, doc.id)
+    return services.view_for(current_user, meeting).json(doc)
+
+
+@bp.post("/documents/<int:document_id>/versions")
+@operation(
+    "uploadDocumentVersion",
+    "Upload a new version of a document (secretariat); the old version stays readable",
+    tag=TAG,
+    form=VersionForm,
+    files=("file",),
+    response=DocumentOut,
+    status=202,
+)
+def upload_document_version(document_id: int, form: VersionForm) -> Any:
+    doc = services.upload_version(current_user, document_id, _upload())
+    db.session.commit()
+    _, meeting = services.get_document(current_user, doc.id)
+    return services.view_for(current_user, meeting).json(doc)
+
+
+@bp.get("/meetings/<int:meeting_id>/documents")
+@operation(
+    "listDocuments",
+    "The session's documents the user may see (staff also see unpublished ones)",
+    tag=TAG,
+    response=DocumentListOut,
+)
+def list_documents(meeting_id: int) -> dict[str, Any]:
+    docs, view = services.list_documents(current_user, meeting_id)
+    return {"documents": [view.json(d) for d in docs]}
+
+
+@bp.get("/documents/<int:document_id>")
+@operation(
+    "getDocument", "A document with its pages and outline", tag=TAG, response=DocumentDetailOut
+)
+def get_document(document_id: int) -> dict[str, Any]:
+    doc, meeting = services.get_document(current_user, document_id)
+    return services.view_for(current_user, meeting).detail(doc)
+
+
+@bp.patch("/documents/<int:document_id>")
+@operation(
+    "updateDocument",
+    "Change a document's title, kind, confidentiality or agenda item (all its versions)",
+    tag=TAG,
+    body=DocumentUpdateIn,
+    response=DocumentOut,
+)
+def update_document(document_id: int, body: DocumentUpdateIn) -> dict[str, Any]:
+    doc = services.update_document(current_user, document_id, **body.model_dump(exclude_unset=True))
+    db.session.commit()
+    _, meeting = services.get_document(current_user, doc.id)
+    return services.view_for(current_user, meeting).json(doc)
+
+
+@bp.delete("/documents/<int:document_id>")
+@operation(
+    "deleteDocument", "Delete an unpublished document (secretariat)", tag=TAG, response=DeletedOut
+)
+def delete_document(document_id: int) -> dict[str, Any]:
+    deleted = services.delete_document(current_user, document_id)
+    db.session.commit()
+    return {"deleted": True, "document_id": deleted}
+
+
+@bp.post("/documents/<int:document_id>/publish")
+@operation(
+    "publishDocument",
+    "Publish a document to the session's delegates and guests (secretariat)",
+    tag=TAG,
+    response=PublishOut,
+    description="Sends `document.published` on the meeting stream. Publishing later than the "
+    "council's `publish_days_before` before the session start still publishes, and answers "
+    '`late: true` with a `warning` {"code": "published_late", "message"}.',
+)
+def publish_document(document_id: int) -> dict[str, Any]:
+    result = services.publish_document(current_user, document_id)
+    db.session.commit()
+    return {
+        "document": document_json(result.document, previous_version_id=result.previous_version_id),
+        "late": result.late,
+        "warning": result.warning,
+    }
+
+
+def _image_headers(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = IMAGE_CACHE
+    response.headers["Vary"] = "Accept, Cookie"
+    return response
+
+
+def _wants_webp() -> bool:
+    """Only an explicit image/webp in Accept (a bare */* may come from a client without it)."""
+    return any(m.lower() == "image/webp" and q > 0 for m, q in request.accept_mimetypes)
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:page>/image")
+@operation(
+    "getDocumentPageImage",
+    "A page rendered as an image (WebP when accepted, else PNG)",
+    tag=TAG,
+    query=PageImageQuery,
+    produces=("image/webp", "image/png"),
+    description="`width` (CSS pixels) is snapped to 160 (thumbnail), 480, 960, 1536 or 2048 "
+    "and `dpr` to 1, 1.5, 2 or 3; the image is width × dpr pixels wide. Strong ETag, "
+    "cached for a year (immutable); If-None-Match answers 304. Confidential documents are "
+    "stamped with the reader's name.",
+)
+def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Response:
+    fmt = "webp" if _wants_webp() else "png"
+    image = services.page_image(
+        current_user, document_id, page, width=query.width, dpr=query.dpr, fmt=fmt
+    )
+    if image.etag in request.if_none_match:
+        return _image_headers(Response(status=304), image.etag)
+    # Pages are small (tens to hundreds of kB): read at once, no file handle left open.
+    data = services.render(image).read_bytes()
+    return _image_headers(Response(data, mimetype=image.mimetype), image.etag)
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:page>/text")
+@operation(
+    "getDocumentPageText",
+    "The words of a page with their boxes (PDF points, top-left of the unrotated page)",
+    tag=TAG,
+    response=PageTextOut,
+)
+def get_page_text(document_id: int, page: int) -> dict[str, Any]:
+    return services.page_text_json(current_user, document_id, page)
+
+
+@bp.get("/documents/<int:document_id>/download")
+@operation(
+    "downloadDocument",
+    "Download the sanitised PDF (never a confidential document)",
+    tag=TAG,
+    produces=("application/pdf",),
+)
+def download_document(document_id: int) -> Response:
+    path, name = services.download(current_user, document_id)
+    db.session.commit()
+    return send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=name, etag=False
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/search")
+@operation(
+    "searchDocuments",
+    "Search the session's documents, with or without Vietnamese diacritics",
+    tag=TAG,
+    query=SearchQuery,
+    response=SearchOut,
+    description="Every word must occur on the page (the last one may be the start of a word); "
+    '"ngan sach" finds "ngân sách" and "đ" matches "d". Results are pages, best first, '
+    "with a snippet, highlight offsets in it and the boxes of the matched words.",
+)
+def search_documents(meeting_id: int, query: SearchQuery) -> dict[str, Any]:
+    return services.search_documents(
+        current_user, meeting_id, query.q, document_id=query.document_id, limit=query.limit
+    )
+
+
+@bp.post("/documents/<int:document_id>/reads")
+@operation(
+    "recordDocumentRead",
+    "Record that the user has seen a page (reading receipts of members)",
+    tag=TAG,
+    body=ReadIn,
+    response=ReadOut,
+)
+def record_document_read(document_id: int, body: ReadIn) -> dict[str, Any]:
+    row = services.record_read(current_user, document_id, body.page)
+    db.session.commit()
+    if row is None:
+        return {"recorded": False, "read": None}
+    return {
+        "recorded": True,
+        "read": {
+            "max_page": row.max_page,
+            "pages_read": len(row.pages or []),
+            "last_read_at": row.last_read_at.isoformat(),
+        },
+    }
+
+
+@bp.get("/documents/<int:document_id>/reads")
+@operation(
+    "listDocumentReads",
+    "Which members opened the document and how far they read (secretariat, chair)",
+    tag=TAG,
+    response=ReadListOut,
+)
+def list_document_reads(document_id: int) -> dict[str, Any]:
+    return services.list_reads(current_user, document_id)
+
+
+@bp.put("/meetings/<int:meeting_id>/follow")
+@operation(
+    "setFollow",
+    "Ask every tablet to open a published document at a page, or stop (chair, secretariat)",
+    tag=TAG,
+    body=FollowIn,
+    response=FollowOut,
+)
+def set_follow(meeting_id: int, body: FollowIn) -> dict[str, Any]:
+    meeting = services.set_follow(current_user, meeting_id, body.document_id, body.page)
+    db.session.commit()
+    return {"follow": meetings.follow_json(meeting)}

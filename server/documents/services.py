@@ -1,0 +1,699 @@
+"""Documents: upload, versions, publishing, pages, text, search, reading receipts.
+
+Who may read what is checked here on every call, not only on the list: a document is
+visible to those who may see its meeting once it is published, and to the session's
+staff (secretariat, chair) before. Not being able to see one answers 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server.accounts.models import User
+from server.audit import service as audit
+from server.db import utcnow
+from server.documents import processing, search, storage
+from server.documents.models import Document, DocumentPage, DocumentRead
+from server.documents.serialize import DocumentView, document_json
+from server.documents.textfold import page_text, query_tokens, snippet, words_at
+from server.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unavailable,
+    UnsupportedMediaType,
+)
+from server.extensions import db
+from server.i18n import translate
+from server.meetings import access
+from server.meetings import services as meetings
+from server.meetings.models import AgendaItem, Meeting
+from server.pdf.pool import PoolBusy, PoolError, TaskFailed
+from server.pdf.spec import (
+    image_name,
+    snap_dpr,
+    snap_width,
+    sniff,
+)
+from server.realtime.outbox import notify, publish, staff_room
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Problems found in a file, and the status they answer with.
+_UNSUPPORTED = {"document_not_pdf", "document_office_file"}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class Upload:
+    """A file as received: its stream and the name the browser gave."""
+
+    stream: IO[bytes]
+    filename: str | None
+
+
+# --- Who sees what -----------------------------------------------------------------------
+
+
+def is_staff(user: User, meeting: Meeting) -> bool:
+    return access.is_staff_of(user, meeting.council_id)
+
+
+def view_for(user: User, meeting: Meeting) -> DocumentView:
+    return DocumentView(
+        meeting.id,
+        staff=is_staff(user, meeting),
+        user_id=user.id,
+        member=access.member_of(user, meeting.council_id) is not None,
+    )
+
+
+def get_document(actor: User, document_id: int) -> tuple[Document, Meeting]:
+    """The document if `actor` may see it (its meeting, and published unless staff), else 404."""
+    doc = db.session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("document_not_found")
+    try:
+        meeting = access.get_meeting_for(actor, doc.meeting_id)
+    except NotFound:
+        raise NotFound("document_not_found") from None
+    if doc.published_at is None and not is_staff(actor, meeting):
+        raise NotFound("document_not_found")
+    return doc, meeting
+
+
+def _managed(actor: User, document_id: int) -> tuple[Document, Meeting]:
+    doc, meeting = get_document(actor, document_id)
+    access.require_secretariat(actor, meeting)
+    return doc, meeting
+
+
+def _require_ready(doc: Document) -> None:
+    if doc.kind == "link":
+        raise Conflict("document_is_link")
+    if doc.status != "ready" or not doc.pdf_sha256:
+        raise Conflict("document_not_ready")
+
+
+def list_documents(actor: User, meeting_id: int) -> tuple[list[Document], DocumentView]:
+    """The meeting's documents `actor` may see, in agenda order then upload order."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    query = sa.select(Document).where(Document.meeting_id == meeting.id)
+    if not is_staff(actor, meeting):
+        query = query.where(Document.published_at.is_not(None))
+    docs = list(db.session.scalars(query.order_by(Document.id)))
+    order = {item["id"]: n for n, item in enumerate(meetings.agenda(meeting))}
+    docs.sort(
+        key=lambda d: (
+            order.get(d.agenda_item_id or -1, len(order)),
+            d.series_id or d.id,
+            d.version,
+        )
+    )
+    return docs, view_for(actor, meeting)
+
+
+# --- Upload ------------------------------------------------------------------------------
+
+
+def clean_filename(name: str | None) -> str:
+    """The upload's name without path or control characters, else a 4xx."""
+    if not name:
+        return "tai-lieu.pdf"
+    name = unicodedata.normalize("NFC", name).strip()
+    if (
+        "/" in name
+        or "\\" in name
+        or _CONTROL.search(name)
+        or name in (".", "..")
+        or name.startswith(".")
+        or len(name) > 255
+    ):
+        raise BadRequest("document_filename_invalid")
+    return name
+
+
+def _problem(err: PoolError) -> DomainError:
+    """The 4xx for a file a worker refused (or could not handle)."""
+    if isinstance(err, PoolBusy):
+        return Unavailable("renderer_busy")
+    code = err.code
+    if code in _UNSUPPORTED:
+        return UnsupportedMediaType(code, **err.params)
+    if code in ("pdf_timeout", "document_too_complex"):
+        return Invalid("document_too_complex")
+    if code == "pdf_failed":
+        return Invalid("document_unreadable")
+    return Invalid(code, **err.params)
+
+
+def _receive(upload: Upload) -> tuple[Path, dict[str, Any], str]:
+    """Store the upload, run the quick checks; (original path, probe facts, file name)."""
+    filename = clean_filename(upload.filename)
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    received = storage.receive(upload.stream, limit)
+    try:
+        with received.path.open("rb") as f:
+            code = sniff(f.read(1024))
+        if code:
+            raise (UnsupportedMediaType if code in _UNSUPPORTED else Invalid)(code)
+        try:
+            facts = processing.pool().call(
+                "probe",
+                {"path": str(received.path), "limits": processing.limits().to_dict()},
+                timeout=current_app.config.get("PDF_PROBE_TIMEOUT_SECONDS", 30),
+            )
+        except PoolError as err:
+            raise _problem(err) from None
+        original = storage.keep_original(received.path, facts["sha256"])
+    except BaseException:
+        received.path.unlink(missing_ok=True)
+        raise
+    return original, facts, filename
+
+
+def _title_for(title: str | None, facts: dict[str, Any], filename: str) -> str:
+    if title and title.strip():
+        return title.strip()[:300]
+    if facts.get("title"):
+        return str(facts["title"])[:300]
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return stem[:300] or "Tài liệu"
+
+
+def _new_processing(doc: Document, facts: dict[str, Any], filename: str, size: int) -> None:
+    doc.filename = filename
+    doc.size_bytes = size
+    doc.original_sha256 = facts["sha256"]
+    doc.page_count = int(facts["page_count"])
+    doc.status = "processing"
+    doc.stage = "pages"
+    doc.progress_done = 0
+    doc.progress_total = int(facts["page_count"])
+    doc.claimed_by = processing.process_id()
+    doc.heartbeat_at = utcnow()
+    doc.attempts = 1
+    if facts.get("broken_pages") or facts.get("repaired"):
+        doc.info = {"probe": {"broken_pages": facts.get("broken_pages"), "repaired": True}}
+
+
+def upload_document(
+    actor: User,
+    agenda_item_id: int,
+    *,
+    title: str | None,
+    kind: str,
+    confidential: bool,
+    url: str | None,
+    upload: Upload | None,
+) -> Document:
+    """Attach a document (or a link) to an agenda item; processing starts after commit."""
+    item, meeting = meetings.get_agenda_item(actor, agenda_item_id)
+    access.require_secretariat(actor, meeting)
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+    doc = Document(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        kind=kind,
+        confidential=confidential,
+        uploaded_by_id=actor.id,
+    )
+    if kind == "link":
+        if upload is not None:
+            raise BadRequest("document_link_has_file")
+        if not url:
+            raise Invalid("document_url_required")
+        doc.url = url
+        doc.title = (title or url).strip()[:300]
+        doc.status = "ready"
+        doc.searchable = False
+        db.session.add(doc)
+        db.session.flush()
+        doc.series_id = doc.id
+    else:
+        if upload is None:
+            raise BadRequest("document_file_required")
+        original, facts, filename = _receive(upload)
+        doc.title = _title_for(title, facts, filename)
+        _new_processing(doc, facts, filename, original.stat().st_size)
+        db.session.add(doc)
+        db.session.flush()
+        doc.series_id = doc.id
+        processing.schedule(doc.id)
+    audit.record(
+        "document.uploaded",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+        data={"title": doc.title, "kind": kind, "sha256": doc.original_sha256},
+    )
+    notify(staff_room(meeting.id), "document.created", {"document": document_json(doc)})
+    return doc
+
+
+def upload_version(actor: User, document_id: int, upload: Upload | None) -> Document:
+    """A new version of a document: a new row, version + 1; the old one stays readable."""
+    old, meeting = _managed(actor, document_id)
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+    if old.kind == "link":
+        raise Conflict("document_link_version")
+    if upload is None:
+        raise BadRequest("document_file_required")
+    series = old.series_id or old.id
+    newest = db.session.scalar(
+        sa.select(sa.func.max(Document.version)).where(Document.series_id == series)
+    )
+    if newest is not None and newest > old.version:
+        raise Conflict("document_not_latest")
+    original, facts, filename = _receive(upload)
+    doc = Document(
+        meeting_id=old.meeting_id,
+        agenda_item_id=old.agenda_item_id,
+        series_id=series,
+        version=old.version + 1,
+        title=old.title,
+        kind=old.kind,
+        confidential=old.confidential,
+        uploaded_by_id=actor.id,
+    )
+    _new_processing(doc, facts, filename, original.stat().st_size)
+    db.session.add(doc)
+    db.session.flush()
+    processing.schedule(doc.id)
+    audit.record(
+        "document.version_uploaded",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+        data={"series_id": series, "version": doc.version, "sha256": doc.original_sha256},
+    )
+    notify(
+        staff_room(meeting.id),
+        "document.created",
+        {"document": document_json(doc, previous_version_id=old.id)},
+    )
+    return doc
+
+
+# --- Changes -----------------------------------------------------------------------------
+
+
+def _announce_change(doc: Document, meeting: Meeting) -> None:
+    if doc.published_at is not None:
+        view = DocumentView(meeting.id, staff=False)
+        publish(meeting.id, "document.updated", {"document": view.json(doc)})
+    else:
+        notify(staff_room(meeting.id), "document.updated", {"document": document_json(doc)})
+
+
+def update_document(actor: User, document_id: int, **changes: Any) -> Document:
+    doc, meeting = _managed(actor, document_id)
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+    if "agenda_item_id" in changes and changes["agenda_item_id"] is not None:
+        item = db.session.get(AgendaItem, changes["agenda_item_id"])
+        if item is None:
+            raise NotFound("agenda_item_not_found")
+        if item.meeting_id != meeting.id:
+            raise Invalid("agenda_item_other_meeting")
+    if changes.get("kind") is not None and (changes["kind"] == "link") != (doc.kind == "link"):
+        raise Invalid("document_link_has_file" if doc.kind != "link" else "document_is_link")
+    if doc.kind == "link" and changes.get("url"):
+        doc.url = changes["url"]
+    # Title, kind, confidentiality and the agenda item hold for every version alike.
+    series = list(
+        db.session.scalars(
+            sa.select(Document).where(Document.series_id == (doc.series_id or doc.id))
+        )
+    ) or [doc]
+    for row in series:
+        for field in ("title", "kind", "confidential", "agenda_item_id"):
+            if field in changes and (changes[field] is not None or field == "agenda_item_id"):
+                value = changes[field].strip() if field == "title" else changes[field]
+                setattr(row, field, value)
+    db.session.flush()
+    audit.record(
+        "document.updated",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+        data={k: v for k, v in changes.items() if k != "url"},
+    )
+    for row in series:
+        _announce_change(row, meeting)
+    return doc
+
+
+def delete_document(actor: User, document_id: int) -> int:
+    """Remove an unpublished document (a link, a failed upload, a version not yet out)."""
+    doc, _ = _managed(actor, document_id)
+    if doc.published_at is not None:
+        raise Conflict("document_published")
+    originals = [doc.original_sha256] if doc.original_sha256 else []
+    pdfs = [doc.pdf_sha256] if doc.pdf_sha256 else []
+    processing.remove_pages(doc.id)
+    meeting_id = doc.meeting_id
+    db.session.delete(doc)
+    db.session.flush()
+    still_used_originals = set(
+        db.session.scalars(
+            sa.select(Document.original_sha256).where(Document.original_sha256.in_(originals))
+        )
+    )
+    still_used_pdfs = set(
+        db.session.scalars(sa.select(Document.pdf_sha256).where(Document.pdf_sha256.in_(pdfs)))
+    )
+    processing.after_commit_cleanup(
+        [s for s in originals if s not in still_used_originals],
+        [s for s in pdfs if s not in still_used_pdfs],
+    )
+    audit.record(
+        "document.deleted",
+        actor_id=actor.id,
+        meeting_id=meeting_id,
+        subject=f"document:{document_id}",
+    )
+    notify(staff_room(meeting_id), "document.deleted", {"document_id": document_id})
+    return document_id
+
+
+@dataclass
+class Published:
+    document: Document
+    late: bool
+    warning: dict[str, str] | None
+    previous_version_id: int | None
+
+
+def publish_document(actor: User, document_id: int, now: datetime | None = None) -> Published:
+    """Make a ready document visible to the meeting's delegates and guests.
+
+    Later than the council's `publish_days_before` before the session start, the answer
+    carries a warning for the secretariat (the document is published all the same).
+    """
+    doc, meeting = _managed(actor, document_id)
+    if meeting.status == "closed":
+        raise Conflict("meeting_closed")
+    if doc.published_at is not None:
+        raise Conflict("document_already_published")
+    if doc.kind != "link" and doc.status != "ready":
+        raise Conflict("document_not_ready")
+    now = now or utcnow()
+    settings = meetings.settings_of(meeting.council)
+    deadline = meeting.starts_at - timedelta(days=settings.publish_days_before)
+    late = now > deadline
+    warning = None
+    if late:
+        starts = meeting.starts_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+        message = translate("published_late", days=settings.publish_days_before, starts=starts)
+        warning = {"code": "published_late", "message": message}
+    doc.published_at = now
+    doc.published_by_id = actor.id
+    db.session.flush()
+    previous = db.session.scalar(
+        sa.select(Document.id).where(
+            Document.series_id == (doc.series_id or doc.id), Document.version == doc.version - 1
+        )
+    )
+    audit.record(
+        "document.published",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+        data={"title": doc.title, "version": doc.version, "late": late},
+    )
+    publish(
+        meeting.id,
+        "document.published",
+        {"document": document_json(doc, previous_version_id=previous)},
+    )
+    return Published(document=doc, late=late, warning=warning, previous_version_id=previous)
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+def get_page(actor: User, document_id: int, number: int) -> tuple[Document, DocumentPage]:
+    doc, _ = get_document(actor, document_id)
+    _require_ready(doc)
+    page = db.session.scalar(
+        sa.select(DocumentPage).where(
+            DocumentPage.document_id == doc.id, DocumentPage.number == number
+        )
+    )
+    if page is None:
+        raise NotFound("document_page_not_found")
+    return doc, page
+
+
+@dataclass(frozen=True)
+class PageImage:
+    path: Path
+    etag: str
+    mimetype: str
+    pdf: Path
+    page: int
+    pixel_width: int
+    fmt: str
+    watermark: str | None
+
+
+def page_image(
+    actor: User, document_id: int, number: int, *, width: int, dpr: float, fmt: str
+) -> PageImage:
+    """Where the rendered page is (or will be), and its strong ETag; nothing rendered yet."""
+    doc, _ = get_document(actor, document_id)
+    _require_ready(doc)
+    if not 1 <= number <= doc.page_count:
+        raise NotFound("document_page_not_found")
+    assert doc.pdf_sha256 is not None
+    bucket = snap_width(width)
+    ratio = snap_dpr(dpr)
+    watermark = viewer = None
+    if doc.confidential:
+        # Stamped with the reader's name: an image of its own per reader.
+        watermark = f"{actor.full_name} · {actor.username} · MẬT"
+        viewer = f"u{actor.id}-{hashlib.sha256(watermark.encode()).hexdigest()[:12]}"
+    name = image_name(number, bucket, ratio, fmt, viewer)
+    etag = hashlib.sha256(f"{doc.pdf_sha256}/{name}".encode()).hexdigest()[:32]
+    return PageImage(
+        path=storage.pages_dir(doc.pdf_sha256) / name,
+        etag=etag,
+        mimetype=f"image/{fmt}",
+        pdf=storage.pdf_path(doc.pdf_sha256),
+        page=number,
+        pixel_width=round(bucket * ratio),
+        fmt=fmt,
+        watermark=watermark,
+    )
+
+
+def render(image: PageImage) -> Path:
+    """Render the page into the cache unless it is there (a worker does it)."""
+    if image.path.exists():
+        return image.path
+    try:
+        processing.pool().call(
+            "render",
+            {
+                "pdf": str(image.pdf),
+                "page": image.page,
+                "width": image.pixel_width,
+                "fmt": image.fmt,
+                "out": str(image.path),
+                "limits": processing.limits().to_dict(),
+                "watermark": image.watermark,
+            },
+            timeout=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
+            wait=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
+        )
+    except PoolBusy:
+        raise Unavailable("renderer_busy") from None
+    except (TaskFailed, PoolError):
+        raise Invalid("page_render_failed") from None
+    return image.path
+
+
+def page_text_json(actor: User, document_id: int, number: int) -> dict[str, Any]:
+    doc, page = get_page(actor, document_id, number)
+    return {
+        "document_id": doc.id,
+        "page": page.number,
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+        "label": page.label,
+        "words": page.words or [],
+        "links": page.links or [],
+        "ocr": page.ocr,
+        "searchable": not page.needs_ocr,
+    }
+
+
+def download(actor: User, document_id: int) -> tuple[Path, str]:
+    """The sanitised PDF and a file name for it; never for a confidential document."""
+    doc, meeting = get_document(actor, document_id)
+    _require_ready(doc)
+    if doc.confidential:
+        raise Forbidden("document_confidential")
+    assert doc.pdf_sha256 is not None
+    name = doc.filename or f"{doc.title}.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    audit.record(
+        "document.downloaded",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+    )
+    return storage.pdf_path(doc.pdf_sha256), name
+
+
+# --- Search ------------------------------------------------------------------------------
+
+
+def search_documents(
+    actor: User, meeting_id: int, q: str, *, document_id: int | None, limit: int
+) -> dict[str, Any]:
+    """Pages of the meeting's documents (latest visible versions) matching every word of q."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    tokens = query_tokens(q)
+    if not tokens:
+        raise Invalid("search_query_empty")
+    docs, view = list_documents(actor, meeting.id)
+    by_id = {d.id: d for d in docs if d.status == "ready" and d.kind != "link"}
+    if document_id is not None:
+        if document_id not in by_id:
+            get_document(actor, document_id)  # 404 when not visible
+            by_id = {}
+        else:
+            by_id = {document_id: by_id[document_id]}
+    else:
+        latest = {d.id for d in by_id.values() if view.json(d)["is_latest"]}
+        by_id = {i: d for i, d in by_id.items() if i in latest}
+    hits = search.engine().query(tokens, list(by_id), limit * 3)
+    if not hits:
+        return {"query": q, "tokens": tokens, "results": []}
+    pages = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(DocumentPage).where(DocumentPage.id.in_([h.page_id for h in hits]))
+        )
+    }
+    results: list[dict[str, Any]] = []
+    for hit in hits:
+        page = pages.get(hit.page_id)
+        if page is None:
+            continue
+        words = page.words or []
+        text = page_text([w[4] for w in words])
+        cut = snippet(text, tokens)
+        phrase = " ".join(tokens) in text.folded
+        rects = [words[i][:4] for i in words_at(text.spans, cut.matches)]
+        doc = by_id[page.document_id]
+        results.append(
+            {
+                "document_id": doc.id,
+                "title": doc.title,
+                "page": page.number,
+                "label": page.label,
+                "snippet": cut.text,
+                "highlights": [list(h) for h in cut.highlights],
+                "rects": rects,
+                "score": round(hit.score + (1.0 if phrase else 0.0), 4),
+            }
+        )
+    results.sort(key=lambda r: (-r["score"], r["document_id"], r["page"]))
+    return {"query": q, "tokens": tokens, "results": results[:limit]}
+
+
+# --- Reading receipts --------------------------------------------------------------------
+
+
+def record_read(actor: User, document_id: int, page: int) -> DocumentRead | None:
+    """Note that `actor` has seen a page (members only: receipts are about delegates)."""
+    doc, meeting = get_document(actor, document_id)
+    _require_ready(doc)
+    if not 1 <= page <= doc.page_count:
+        raise Invalid("read_page_out_of_range")
+    if access.member_of(actor, meeting.council_id) is None:
+        return None
+    now = utcnow()
+    row = db.session.get(DocumentRead, (doc.id, actor.id))
+    if row is None:
+        row = DocumentRead(
+            document_id=doc.id, user_id=actor.id, first_opened_at=now, pages=[], max_page=0
+        )
+        db.session.add(row)
+    pages = set(row.pages or [])
+    pages.add(page)
+    row.pages = sorted(pages)
+    row.max_page = max(row.max_page or 0, page)
+    row.last_read_at = now
+    db.session.flush()
+    return row
+
+
+def list_reads(actor: User, document_id: int) -> dict[str, Any]:
+    """Which members opened the document and how far they read (secretariat, chair)."""
+    doc, meeting = get_document(actor, document_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    member_rows = meetings.members(meeting.council_id)
+    names = {user.id: user.full_name for _, user in member_rows}
+    reads = db.session.scalars(
+        sa.select(DocumentRead)
+        .where(DocumentRead.document_id == doc.id)
+        .order_by(DocumentRead.first_opened_at)
+    )
+    return {
+        "document_id": doc.id,
+        "page_count": doc.page_count,
+        "members": len(member_rows),
+        "reads": [
+            {
+                "user_id": r.user_id,
+                "full_name": names[r.user_id],
+                "first_opened_at": r.first_opened_at.isoformat(),
+                "last_read_at": r.last_read_at.isoformat(),
+                "pages_read": len(r.pages or []),
+                "max_page": r.max_page,
+            }
+            for r in reads
+            if r.user_id in names
+        ],
+    }
+
+
+# --- Follow the chair --------------------------------------------------------------------
+
+
+def set_follow(actor: User, meeting_id: int, document_id: int | None, page: int) -> Meeting:
+    """Ask tablets to open a published document of this meeting at a page, or stop."""
+    meeting = access.get_meeting_for(actor, meeting_id)
+    access.require_chair_or_secretariat(actor, meeting)
+    if document_id is not None:
+        doc = db.session.get(Document, document_id)
+        if doc is None or doc.meeting_id != meeting.id:
+            raise NotFound("document_not_found")
+        if doc.published_at is None:
+            raise Conflict("document_not_published")
+        _require_ready(doc)
+        if not 1 <= page <= doc.page_count:
+            raise Invalid("read_page_out_of_range")
+    return meetings.set_follow(actor, meeting, document_id, page)

@@ -1,0 +1,174 @@
+"""Folding Vietnamese text for search, and the snippets and highlights of a match. Pure.
+
+`fold` maps every character to exactly one character (lower case, diacritics removed,
+đ -> d), so an offset in the folded text is the same offset in the original: a match
+found in the folded page text gives the snippet, the highlight offsets and the words
+(with their boxes) of the original at once. "ngan sach" then finds "ngân sách", and
+"Đà Lạt" is found by "da lat" as by "đà lạt".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Letters whose base letter NFD does not reveal.
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o"}
+
+#: A search token: letters and digits (Unicode), never the underscore.
+TOKEN = re.compile(r"[^\W_]+")
+
+MAX_QUERY_TOKENS = 12
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character, folded to one character: lower case without diacritics."""
+    special = _SPECIAL.get(char)
+    if special is not None:
+        return special
+    if char.isascii():
+        return char.lower()
+    decomposed = unicodedata.normalize("NFD", char)
+    base = next((c for c in decomposed if not unicodedata.combining(c)), char)
+    lowered = base.lower()
+    return lowered if len(lowered) == 1 else base
+
+
+def fold(text: str) -> str:
+    """`text` folded character by character; the result has the same length."""
+    return "".join(fold_char(c) for c in text)
+
+
+def query_tokens(query: str) -> list[str]:
+    """The folded tokens of a search query (at most MAX_QUERY_TOKENS, duplicates dropped)."""
+    tokens: list[str] = []
+    for token in TOKEN.findall(fold(unicodedata.normalize("NFC", query))):
+        if token not in tokens:
+            tokens.append(token)
+    return tokens[:MAX_QUERY_TOKENS]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's words joined into one text, with where each word sits in it."""
+
+    text: str
+    folded: str
+    #: (start, end) of each word in `text`, in the order of the words.
+    spans: tuple[tuple[int, int], ...]
+
+
+def page_text(words: list[str]) -> PageText:
+    """Join a page's words with single spaces (NFC), remembering each word's span."""
+    spans: list[tuple[int, int]] = []
+    parts: list[str] = []
+    offset = 0
+    for word in words:
+        word = unicodedata.normalize("NFC", word)
+        if parts:
+            offset += 1
+        spans.append((offset, offset + len(word)))
+        parts.append(word)
+        offset += len(word)
+    text = " ".join(parts)
+    return PageText(text=text, folded=fold(text), spans=tuple(spans))
+
+
+def find_matches(folded: str, tokens: list[str], prefix_last: bool = True) -> list[tuple[int, int]]:
+    """Where the tokens occur in folded text, at the start of a word, in order of position.
+
+    Every token must match a whole word, except the last, which may be the start of one
+    (as the search engines treat it: "ngan sa" finds "ngân sách").
+    """
+    matches: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        prefix = prefix_last and index == len(tokens) - 1
+        tail = r"" if prefix else r"(?![^\W_])"
+        pattern = re.compile(r"(?<![^\W_])" + re.escape(token) + tail)
+        for found in pattern.finditer(folded):
+            start = found.start()
+            end = found.end()
+            if prefix:
+                word_end = TOKEN.match(folded, start)
+                end = word_end.end() if word_end else end
+            matches.append((start, end))
+    return sorted(set(matches))
+
+
+def _window_score(matches: list[tuple[int, int]], tokens: list[str], folded: str) -> int:
+    found = {folded[s:e] for s, e in matches}
+    return sum(1 for t in tokens if any(f.startswith(t) for f in found))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    #: (start, end) of each highlighted match, as offsets in `text`.
+    highlights: tuple[tuple[int, int], ...]
+    #: The matches in the page text that the snippet shows.
+    matches: tuple[tuple[int, int], ...]
+
+
+def snippet(page: PageText, tokens: list[str], width: int = 180) -> Snippet:
+    """A piece of the page text around the best group of matches, with highlight offsets.
+
+    The best group is the window of `width` characters holding the most different
+    tokens, then the most matches; the snippet starts a little before it, at a word
+    boundary, and ends at one.
+    """
+    matches = find_matches(page.folded, tokens)
+    if not matches:
+        end = _word_boundary_before(page.text, min(len(page.text), width))
+        return Snippet(text=_ellipsis(page.text, 0, end), highlights=(), matches=())
+    best: list[tuple[int, int]] = []
+    best_key = (-1, -1)
+    for i, (start, _) in enumerate(matches):
+        group = [m for m in matches[i:] if m[1] - start <= width]
+        key = (_window_score(group, tokens, page.folded), len(group))
+        if key > best_key:
+            best, best_key = group, key
+    first, last = best[0][0], best[-1][1]
+    lead = max(0, (width - (last - first)) // 3)
+    start = _word_boundary_after(page.text, max(0, first - lead))
+    if start > first:
+        start = first
+    end = _word_boundary_before(page.text, min(len(page.text), max(last, start + width)))
+    if end < last:
+        end = last
+    text = _ellipsis(page.text, start, end)
+    shift = (1 if start > 0 else 0) - start
+    shown = [(s, e) for s, e in matches if s >= start and e <= end]
+    highlights = tuple((s + shift, e + shift) for s, e in shown)
+    return Snippet(text=text, highlights=highlights, matches=tuple(shown))
+
+
+def _ellipsis(text: str, start: int, end: int) -> str:
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _word_boundary_after(text: str, index: int) -> int:
+    """The start of the first word at or after `index` (index itself at a boundary)."""
+    if index <= 0 or text[index - 1] == " ":
+        return index
+    space = text.find(" ", index)
+    return space + 1 if space != -1 else index
+
+
+def _word_boundary_before(text: str, index: int) -> int:
+    """The end of the last whole word at or before `index`."""
+    if index >= len(text) or text[index] == " ":
+        return index
+    space = text.rfind(" ", 0, index)
+    return space if space > 0 else index
+
+
+def words_at(spans: tuple[tuple[int, int], ...], matches: tuple[tuple[int, int], ...]) -> list[int]:
+    """Indexes of the words that the matches touch, in page order."""
+    hit: list[int] = []
+    for index, (start, end) in enumerate(spans):
+        if any(s < end and e > start for s, e in matches):
+            hit.append(index)
+    return hit

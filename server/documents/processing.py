@@ -51,6 +51,7 @@ MAX_ATTEMPTS = 3
 #: Pages written per transaction, and the longest wait between two writes.
 BATCH_PAGES = 25
 BATCH_SECONDS = 0.5
+#: Tesseract's language(s) for scanned pages (config OCR_LANGUAGE, "" turns OCR off).
 OCR_LANGUAGE = "vie"
 OCR_DPI = 200
 
@@ -77,6 +78,16 @@ def pool(app: Flask | None = None) -> Pool:
 def limits(app: Flask | None = None) -> Limits:
     config = (app or current_app).config
     return Limits(max_pages=config.get("PDF_MAX_PAGES", Limits.max_pages))
+
+
+def ocr_language(app: Flask) -> str:
+    return str(app.config.get("OCR_LANGUAGE", OCR_LANGUAGE))
+
+
+def tessdata(app: Flask) -> str | None:
+    """Where Tesseract's model for the configured language is, or None (no OCR)."""
+    language = ocr_language(app)
+    return find_tessdata(language) if language else None
 
 
 def _processing_slots(app: Flask) -> threading.BoundedSemaphore:
@@ -281,7 +292,7 @@ class Job:
 
     def _apply(self, result: dict[str, Any]) -> str:
         needs_ocr = list(result.get("needs_ocr") or [])
-        tesseract = find_tessdata(OCR_LANGUAGE) is not None
+        tesseract = tessdata(self.app) is not None
         next_stage = "ocr" if needs_ocr and tesseract else "done"
         info = {
             "metadata": result.get("metadata") or {},
@@ -308,7 +319,8 @@ class Job:
         return next_stage
 
     def ocr(self) -> None:
-        tessdata = find_tessdata(OCR_LANGUAGE)
+        language = ocr_language(self.app)
+        data_dir = tessdata(self.app)
         numbers = list(
             db.session.scalars(
                 sa.select(DocumentPage.number)
@@ -319,7 +331,7 @@ class Job:
         doc = db.session.get(Document, self.document_id)
         page_count = doc.page_count if doc else 0
         db.session.rollback()
-        if tessdata is None or not numbers or self.pdf_sha is None:
+        if data_dir is None or not numbers or self.pdf_sha is None:
             return
         self.done = page_count
         self.total = page_count + len(numbers)
@@ -331,8 +343,8 @@ class Job:
                     {
                         "pdf": str(storage.pdf_path(self.pdf_sha)),
                         "page": number,
-                        "tessdata": tessdata,
-                        "language": OCR_LANGUAGE,
+                        "tessdata": data_dir,
+                        "language": language,
                         "dpi": OCR_DPI,
                         "timeout": timeout,
                     },

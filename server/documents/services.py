@@ -25,7 +25,7 @@ from server.db import utcnow
 from server.documents import processing, search, storage
 from server.documents.models import Document, DocumentPage, DocumentRead
 from server.documents.serialize import DocumentView, document_json
-from server.documents.textfold import page_text, query_tokens, snippet, words_at
+from server.documents.textfold import exact_count, page_text, query_terms, snippet, words_at
 from server.errors import (
     BadRequest,
     Conflict,
@@ -573,7 +573,8 @@ def search_documents(
 ) -> dict[str, Any]:
     """Pages of the meeting's documents (latest visible versions) matching every word of q."""
     meeting = access.get_meeting_for(actor, meeting_id)
-    tokens = query_tokens(q)
+    terms = query_terms(q)
+    tokens = [token for token, _ in terms]
     if not tokens:
         raise Invalid("search_query_empty")
     docs, view = list_documents(actor, meeting.id)
@@ -603,8 +604,10 @@ def search_documents(
             continue
         words = page.words or []
         text = page_text([w[4] for w in words])
-        cut = snippet(text, tokens)
-        phrase = " ".join(tokens) in text.folded
+        cut = snippet(text, tokens, terms=terms)
+        # A page holding the words side by side, or spelled with the diacritics typed,
+        # comes before one that merely holds them all.
+        bonus = (1.0 if " ".join(tokens) in text.folded else 0.0) + 0.5 * exact_count(text, terms)
         rects = [words[i][:4] for i in words_at(text.spans, cut.matches)]
         doc = by_id[page.document_id]
         results.append(
@@ -616,7 +619,7 @@ def search_documents(
                 "snippet": cut.text,
                 "highlights": [list(h) for h in cut.highlights],
                 "rects": rects,
-                "score": round(hit.score + (1.0 if phrase else 0.0), 4),
+                "score": round(hit.score + bonus, 4),
             }
         )
     results.sort(key=lambda r: (-r["score"], r["document_id"], r["page"]))

@@ -44,11 +44,25 @@ def fold(text: str) -> str:
 
 def query_tokens(query: str) -> list[str]:
     """The folded tokens of a search query (at most MAX_QUERY_TOKENS, duplicates dropped)."""
-    tokens: list[str] = []
-    for token in TOKEN.findall(fold(unicodedata.normalize("NFC", query))):
-        if token not in tokens:
-            tokens.append(token)
-    return tokens[:MAX_QUERY_TOKENS]
+    return [folded for folded, _ in query_terms(query)]
+
+
+def query_terms(query: str) -> list[tuple[str, str | None]]:
+    """(folded token, the token as typed in lower case if it carries diacritics, else None).
+
+    Someone who types "phóng" means "phóng", not "phòng": such matches rank and highlight
+    first, while "phong" finds both.
+    """
+    text = unicodedata.normalize("NFC", query)
+    folded = fold(text)
+    terms: list[tuple[str, str | None]] = []
+    for found in TOKEN.finditer(folded):
+        token = found.group()
+        typed = text[found.start() : found.end()].lower()
+        exact = typed if typed != token else None
+        if all(t != token for t, _ in terms):
+            terms.append((token, exact))
+    return terms[:MAX_QUERY_TOKENS]
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,45 @@ def _window_score(matches: list[tuple[int, int]], tokens: list[str], folded: str
     return sum(1 for t in tokens if any(f.startswith(t) for f in found))
 
 
+def exact_matches(
+    page: PageText, terms: list[tuple[str, str | None]], matches: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Keep, for each term typed with diacritics, only the matches spelled as typed.
+
+    A term whose exact spelling does not occur on the page keeps all its matches.
+    """
+    keep: list[tuple[int, int]] = []
+    for index, (token, exact) in enumerate(terms):
+        last = index == len(terms) - 1
+        mine = [
+            (s, e)
+            for s, e in matches
+            if page.folded[s:e] == token or (last and page.folded[s:e].startswith(token))
+        ]
+        if exact is not None:
+            spelled = [(s, e) for s, e in mine if page.text[s:e].lower().startswith(exact)]
+            mine = spelled or mine
+        keep.extend(mine)
+    return sorted(set(keep))
+
+
+def exact_count(page: PageText, terms: list[tuple[str, str | None]]) -> int:
+    """How many of the terms typed with diacritics occur on the page spelled as typed."""
+    matches = find_matches(page.folded, [t for t, _ in terms])
+    count = 0
+    for index, (token, exact) in enumerate(terms):
+        if exact is None:
+            continue
+        last = index == len(terms) - 1
+        if any(
+            (page.folded[s:e] == token or (last and page.folded[s:e].startswith(token)))
+            and page.text[s:e].lower().startswith(exact)
+            for s, e in matches
+        ):
+            count += 1
+    return count
+
+
 @dataclass(frozen=True)
 class Snippet:
     text: str
@@ -112,14 +165,22 @@ class Snippet:
     matches: tuple[tuple[int, int], ...]
 
 
-def snippet(page: PageText, tokens: list[str], width: int = 180) -> Snippet:
+def snippet(
+    page: PageText,
+    tokens: list[str],
+    width: int = 180,
+    terms: list[tuple[str, str | None]] | None = None,
+) -> Snippet:
     """A piece of the page text around the best group of matches, with highlight offsets.
 
     The best group is the window of `width` characters holding the most different
     tokens, then the most matches; the snippet starts a little before it, at a word
-    boundary, and ends at one.
+    boundary, and ends at one. With `terms` (from `query_terms`), matches spelled as
+    typed win over others of the same folded token.
     """
     matches = find_matches(page.folded, tokens)
+    if terms:
+        matches = exact_matches(page, terms, matches)
     if not matches:
         end = _word_boundary_before(page.text, min(len(page.text), width))
         return Snippet(text=_ellipsis(page.text, 0, end), highlights=(), matches=())

@@ -245,8 +245,12 @@ class Pool:
                 self.replaced += 1
                 self._discard(worker)
                 raise
-            except TaskFailed:
-                self._release(worker)
+            except TaskFailed as failed:
+                if failed.code == "document_too_complex":
+                    # Out of memory: the worker leaves after answering; never reuse it.
+                    self._discard(worker)
+                else:
+                    self._release(worker)
                 raise
             except BaseException:
                 # The caller gave up mid-call (an exception in on_message, a greenlet kill):

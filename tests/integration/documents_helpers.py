@@ -74,3 +74,15 @@ def settle() -> None:
 def item_ids(api: Any, meeting_id: int) -> list[int]:
     agenda = api.get(f"/api/meetings/{meeting_id}").json["agenda"]
     return [i["id"] for i in agenda if not i["has_children"]]
+
+
+def scanned_pdf(text_pdf: bytes, dpi: int = 150) -> bytes:
+    """Every page replaced by a grey picture of itself (a scan without a text layer)."""
+    src = pymupdf.open("pdf", text_pdf)
+    out = pymupdf.open()
+    for page in src:
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, pixmap=pix)
+    data: bytes = out.tobytes(deflate=True)
+    return data

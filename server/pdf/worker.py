@@ -13,15 +13,31 @@ the server; the pool kills and replaces a worker that overruns its time.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import os
 import resource
+import signal
 import sys
 import traceback
 from pathlib import Path
 from typing import IO, Any
 
 from server.pdf import pipeline
+
+
+def _die_with_parent() -> None:
+    """Linux: end this worker when the server that started it dies (even by SIGKILL)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(0)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -177,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--memory-mb", type=int, default=0)
     options = parser.parse_args(argv)
+    _die_with_parent()
     _limit_memory(options.memory_mb)
     # Answers go to a private copy of stdout; anything else printed (a library's warning)
     # lands on stderr and cannot corrupt the protocol.

@@ -13,13 +13,12 @@ the server; the pool kills and replaces a worker that overruns its time.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import json
 import os
 import resource
-import signal
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 from typing import IO, Any
@@ -28,16 +27,21 @@ from server.pdf import pipeline
 
 
 def _die_with_parent() -> None:
-    """Linux: end this worker when the server that started it dies (even by SIGKILL)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(0)
+    """End this worker when the server that started it is gone (even after a SIGKILL).
+
+    A watcher thread notices the worker being handed to another parent. (Linux's
+    PR_SET_PDEATHSIG would fire when the *thread* that started the worker ends, which in
+    threading mode is any request thread.)
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -114,7 +118,6 @@ def _op_ping(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
 
 def _op_sleep(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
     """For tests of the pool: hang (or allocate) as asked."""
-    import time
 
     if args.get("allocate_mb"):
         blob = bytearray(int(args["allocate_mb"]) * 1024 * 1024)

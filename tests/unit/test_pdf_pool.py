@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,28 @@ def test_waiting_for_a_worker_does_not_block_the_event_loop(mode):
     assert float(waited) >= 0.95
     assert int(ticks) > 40
     assert float(longest_gap) < 0.25
+
+
+ORPHAN = """
+import os, signal, sys
+from server.pdf.pool import Pool
+pool = Pool(1, memory_mb=512)
+print(pool.call("ping", {}, timeout=30)["pid"], flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_end_with_their_server():
+    """A server killed outright does not leave its workers running."""
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    worker = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"worker {worker} outlived its server")

@@ -257,10 +257,11 @@ class Job:
         self._flushed_at = time.monotonic()
         if not self._buffer:
             return
+        # The claim first: a document deleted or taken over meanwhile gets no pages.
+        self._claim_check(progress_done=self.done + len(self._buffer), progress_total=self.total)
         write_pages(self.document_id, self._buffer)
         self.done += len(self._buffer)
         self._buffer = []
-        self._claim_check(progress_done=self.done, progress_total=self.total)
         db.session.commit()
         self._progress()
 
@@ -353,10 +354,10 @@ class Job:
             except PoolError as err:
                 log.warning("OCR of document %s page %s: %s", self.document_id, number, err.code)
                 result = None
-            if result is not None:
-                write_ocr(self.document_id, number, result["words"])
             self.done += 1
             self._claim_check(progress_done=self.done, progress_total=self.total)
+            if result is not None:
+                write_ocr(self.document_id, number, result["words"])
             db.session.commit()
             self._progress()
 

@@ -575,3 +575,50 @@ def test_state_has_the_documents_section(login, socket_for, demo_meeting_id):
     assert len(ids) >= 15
     staff_state = secretary.get(f"/api/meetings/{demo_meeting_id}/state").json["state"]
     assert draft["id"] in {d["id"] for d in staff_state["documents"]}
+
+
+def test_operations_are_in_the_openapi_document(client):
+    doc = client.get("/api/openapi.json").json
+    ids = {
+        op["operationId"]: (path, method)
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+    }
+    expected = {
+        "uploadDocument": ("/api/agenda/{agenda_item_id}/documents", "post"),
+        "uploadDocumentVersion": ("/api/documents/{document_id}/versions", "post"),
+        "listDocuments": ("/api/meetings/{meeting_id}/documents", "get"),
+        "getDocument": ("/api/documents/{document_id}", "get"),
+        "updateDocument": ("/api/documents/{document_id}", "patch"),
+        "deleteDocument": ("/api/documents/{document_id}", "delete"),
+        "publishDocument": ("/api/documents/{document_id}/publish", "post"),
+        "getDocumentPageImage": ("/api/documents/{document_id}/pages/{page}/image", "get"),
+        "getDocumentPageText": ("/api/documents/{document_id}/pages/{page}/text", "get"),
+        "downloadDocument": ("/api/documents/{document_id}/download", "get"),
+        "searchDocuments": ("/api/meetings/{meeting_id}/search", "get"),
+        "recordDocumentRead": ("/api/documents/{document_id}/reads", "post"),
+        "listDocumentReads": ("/api/documents/{document_id}/reads", "get"),
+        "setFollow": ("/api/meetings/{meeting_id}/follow", "put"),
+    }
+    for operation_id, where in expected.items():
+        assert ids.get(operation_id) == where, operation_id
+    upload_op = doc["paths"]["/api/agenda/{agenda_item_id}/documents"]["post"]
+    form = upload_op["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert {"file", "title", "kind", "confidential", "url"} <= set(form)
+    image_op = doc["paths"]["/api/documents/{document_id}/pages/{page}/image"]["get"]
+    assert set(image_op["responses"]["200"]["content"]) == {"image/webp", "image/png"}
+
+
+def test_deleting_a_document_while_it_is_processed(app, login, demo_meeting_id):
+    secretary = login("secretary")
+    item = first_item(secretary, demo_meeting_id)
+    doc = upload(secretary, item, vietnamese_pdf(4, marker="Xóa ngay"), title="Xóa ngay").json
+    assert secretary.delete(f"/api/documents/{doc['id']}").status_code == 200
+    settle()
+    assert secretary.get(f"/api/documents/{doc['id']}").status_code == 404
+    from server.documents.models import DocumentPage
+    from server.extensions import db
+
+    with app.app_context():
+        left = db.session.query(DocumentPage).filter_by(document_id=doc["id"]).count()
+    assert left == 0

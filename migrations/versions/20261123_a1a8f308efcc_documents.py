@@ -113,10 +113,9 @@ def upgrade():
         sa.Column("height", sa.Double(), nullable=False),
         sa.Column("rotation", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=64), nullable=True),
-        sa.Column(
-            "words", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("words", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("boxes", sa.LargeBinary(), nullable=False),
         sa.Column(
             "links", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
         ),

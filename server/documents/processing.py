@@ -17,12 +17,14 @@ values, and every write is a short transaction of its own.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import secrets
 import socket
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 from server.db import utcnow
 from server.documents import search, storage
 from server.documents.models import Document, DocumentPage
-from server.documents.textfold import page_text
+from server.documents.textfold import PageText
 from server.extensions import db, socketio
 from server.lifecycle import on_serve
 from server.pdf.pool import Pool, PoolError, shared_pool
@@ -73,6 +75,12 @@ def process_id() -> str:
 def pool(app: Flask | None = None) -> Pool:
     config = (app or current_app).config
     return shared_pool(config["PDF_WORKERS"], config["PDF_WORKER_MEMORY_MB"])
+
+
+def background_pool(app: Flask | None = None) -> Pool:
+    """One low-priority worker for work nobody waits for (thumbnails ahead of readers)."""
+    config = (app or current_app).config
+    return shared_pool(1, config["PDF_WORKER_MEMORY_MB"], nice=10)
 
 
 def limits(app: Flask | None = None) -> Limits:
@@ -357,7 +365,7 @@ class Job:
             self.done += 1
             self._claim_check(progress_done=self.done, progress_total=self.total)
             if result is not None:
-                write_ocr(self.document_id, number, result["words"])
+                write_ocr(self.document_id, number, result)
             db.session.commit()
             self._progress()
 
@@ -399,7 +407,7 @@ class Job:
             return
         directory = storage.pages_dir(self.pdf_sha)
         try:
-            pool(self.app).call(
+            background_pool(self.app).call(
                 "thumbnails",
                 {
                     "pdf": str(storage.pdf_path(self.pdf_sha)),
@@ -410,7 +418,7 @@ class Job:
                     "limits": limits(self.app).to_dict(),
                 },
                 timeout=60 + self.total * 0.5,
-                wait=5,
+                wait=600,
             )
         except PoolError as err:
             log.info("thumbnails of document %s not made: %s", self.document_id, err.code)
@@ -446,11 +454,10 @@ def remove_pages(document_id: int) -> None:
 
 
 def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
-    """Store pages as the worker describes them, and index their text."""
+    """Store pages as the worker describes them (`page_payload`), and index their text."""
     rows = []
     for record in records:
-        words = record.get("words") or []
-        text = page_text([w[4] for w in words])
+        text = PageText(unicodedata.normalize("NFC", record.get("text") or ""))
         rows.append(
             (
                 DocumentPage(
@@ -460,8 +467,9 @@ def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
                     height=float(record["height"]),
                     rotation=int(record.get("rotation") or 0),
                     label=record.get("label"),
-                    words=words,
+                    words=record.get("words_json") or "[]",
                     text=text.text,
+                    boxes=base64.b64decode(record.get("boxes") or ""),
                     links=record.get("links") or [],
                     needs_ocr=bool(record.get("needs_ocr")),
                 ),
@@ -473,7 +481,8 @@ def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
     search.engine().index([(row.id, folded) for row, folded in rows if folded])
 
 
-def write_ocr(document_id: int, number: int, words: list[list[Any]]) -> None:
+def write_ocr(document_id: int, number: int, payload: dict[str, Any]) -> None:
+    """Store the words OCR found on a page (`page_payload`), and index them."""
     page = db.session.scalar(
         sa.select(DocumentPage).where(
             DocumentPage.document_id == document_id, DocumentPage.number == number
@@ -481,9 +490,10 @@ def write_ocr(document_id: int, number: int, words: list[list[Any]]) -> None:
     )
     if page is None:
         return
-    text = page_text([w[4] for w in words])
-    page.words = words
+    text = PageText(unicodedata.normalize("NFC", payload.get("text") or ""))
+    page.words = payload.get("words_json") or "[]"
     page.text = text.text
+    page.boxes = base64.b64decode(payload.get("boxes") or "")
     page.ocr = True
     page.needs_ocr = False
     db.session.flush()

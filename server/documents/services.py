@@ -8,6 +8,7 @@ staff (secretariat, chair) before. Not being able to see one answers 404.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,7 +26,15 @@ from server.db import utcnow
 from server.documents import processing, search, storage
 from server.documents.models import Document, DocumentPage, DocumentRead
 from server.documents.serialize import DocumentView, document_json
-from server.documents.textfold import exact_count, page_text, query_terms, snippet, words_at
+from server.documents.textfold import (
+    PageText,
+    exact_count,
+    find_matches,
+    query_terms,
+    snippet,
+    unpack_box,
+    words_at,
+)
 from server.errors import (
     BadRequest,
     Conflict,
@@ -539,7 +548,7 @@ def page_text_json(actor: User, document_id: int, number: int) -> dict[str, Any]
         "height": page.height,
         "rotation": page.rotation,
         "label": page.label,
-        "words": page.words or [],
+        "words": json.loads(page.words or "[]"),
         "links": page.links or [],
         "ocr": page.ocr,
         "searchable": not page.needs_ocr,
@@ -568,62 +577,98 @@ def download(actor: User, document_id: int) -> tuple[Path, str]:
 # --- Search ------------------------------------------------------------------------------
 
 
+def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[int, str]:
+    """{id: title} of the documents to search: the latest visible version of each, or one."""
+    query = sa.select(Document.id, Document.series_id, Document.version, Document.title).where(
+        Document.meeting_id == meeting.id, Document.status == "ready", Document.kind != "link"
+    )
+    if not is_staff(actor, meeting):
+        query = query.where(Document.published_at.is_not(None))
+    rows = db.session.execute(query).all()
+    if document_id is not None:
+        found = {i: title for i, _, _, title in rows if i == document_id}
+        if not found:
+            get_document(actor, document_id)  # 404 when not visible
+        return found
+    latest: dict[int, tuple[int, int, str]] = {}
+    for doc_id, series_id, version, title in rows:
+        series = series_id or doc_id
+        if series not in latest or version > latest[series][1]:
+            latest[series] = (doc_id, version, title)
+    return {doc_id: title for doc_id, _, title in latest.values()}
+
+
 def search_documents(
     actor: User, meeting_id: int, q: str, *, document_id: int | None, limit: int
 ) -> dict[str, Any]:
-    """Pages of the meeting's documents (latest visible versions) matching every word of q."""
+    """Pages of the meeting's documents (latest visible versions) matching every word of q.
+
+    The engine ranks candidate pages; the best `limit` after adding bonuses (the words side
+    by side, the diacritics as typed) get a snippet and the boxes of their matched words.
+    """
     meeting = access.get_meeting_for(actor, meeting_id)
     terms = query_terms(q)
     tokens = [token for token, _ in terms]
     if not tokens:
         raise Invalid("search_query_empty")
-    docs, view = list_documents(actor, meeting.id)
-    by_id = {d.id: d for d in docs if d.status == "ready" and d.kind != "link"}
-    if document_id is not None:
-        if document_id not in by_id:
-            get_document(actor, document_id)  # 404 when not visible
-            by_id = {}
-        else:
-            by_id = {document_id: by_id[document_id]}
-    else:
-        latest = {d.id for d in by_id.values() if view.json(d)["is_latest"]}
-        by_id = {i: d for i, d in by_id.items() if i in latest}
-    hits = search.engine().query(tokens, list(by_id), limit * 3)
+    titles = _searchable(actor, meeting, document_id)
+    hits = search.engine().query(tokens, list(titles), limit * 2)
     if not hits:
         return {"query": q, "tokens": tokens, "results": []}
-    pages = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(DocumentPage).where(DocumentPage.id.in_([h.page_id for h in hits]))
+    rows = db.session.execute(
+        sa.select(
+            DocumentPage.id,
+            DocumentPage.document_id,
+            DocumentPage.number,
+            DocumentPage.label,
+            DocumentPage.text,
+        ).where(DocumentPage.id.in_([h.page_id for h in hits]))
+    ).all()
+    pages = {row.id: row for row in rows}
+    phrase = " ".join(tokens)
+    ranked: list[tuple[float, int, int, Any, PageText, list[tuple[int, int]]]] = []
+    for hit in hits:
+        row = pages.get(hit.page_id)
+        if row is None:
+            continue
+        text = PageText(row.text)
+        matches = find_matches(text.folded, tokens)
+        bonus = 1.0 if phrase in text.folded else 0.0
+        bonus += 0.5 * exact_count(text, terms, matches)
+        score = round(hit.score + bonus, 4)
+        ranked.append((score, row.document_id, row.number, row, text, matches))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    ranked = ranked[:limit]
+    boxes: dict[int, bytes] = {
+        page_id: packed
+        for page_id, packed in db.session.execute(
+            sa.select(DocumentPage.id, DocumentPage.boxes).where(
+                DocumentPage.id.in_([r[3].id for r in ranked])
+            )
         )
     }
     results: list[dict[str, Any]] = []
-    for hit in hits:
-        page = pages.get(hit.page_id)
-        if page is None:
-            continue
-        words = page.words or []
-        text = page_text([w[4] for w in words])
-        cut = snippet(text, tokens, terms=terms)
-        # A page holding the words side by side, or spelled with the diacritics typed,
-        # comes before one that merely holds them all.
-        bonus = (1.0 if " ".join(tokens) in text.folded else 0.0) + 0.5 * exact_count(text, terms)
-        rects = [words[i][:4] for i in words_at(text.spans, cut.matches)]
-        doc = by_id[page.document_id]
+    for score, doc_id, number, row, text, matches in ranked:
+        cut = snippet(text, tokens, terms=terms, matches=matches)
+        packed = boxes.get(row.id) or b""
+        rects = [
+            unpack_box(packed, i)
+            for i in words_at(text.text, cut.matches)
+            if (i + 1) * 16 <= len(packed)
+        ]
         results.append(
             {
-                "document_id": doc.id,
-                "title": doc.title,
-                "page": page.number,
-                "label": page.label,
+                "document_id": doc_id,
+                "title": titles[doc_id],
+                "page": number,
+                "label": row.label,
                 "snippet": cut.text,
                 "highlights": [list(h) for h in cut.highlights],
                 "rects": rects,
-                "score": round(hit.score + bonus, 4),
+                "score": score,
             }
         )
-    results.sort(key=lambda r: (-r["score"], r["document_id"], r["page"]))
-    return {"query": q, "tokens": tokens, "results": results[:limit]}
+    return {"query": q, "tokens": tokens, "results": results}
 
 
 # --- Reading receipts --------------------------------------------------------------------

@@ -10,6 +10,7 @@ found in the folded page text gives the snippet, the highlight offsets and the w
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,9 +38,21 @@ def fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else base
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate's table, filled as characters are met (translate runs in C)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """`text` folded character by character; the result has the same length."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_TABLE)
 
 
 def query_tokens(query: str) -> list[str]:
@@ -65,30 +78,21 @@ def query_terms(query: str) -> list[tuple[str, str | None]]:
     return terms[:MAX_QUERY_TOKENS]
 
 
-@dataclass(frozen=True)
 class PageText:
-    """A page's words joined into one text, with where each word sits in it."""
+    """A page's words joined by single spaces, and the same text folded."""
 
-    text: str
-    folded: str
-    #: (start, end) of each word in `text`, in the order of the words.
-    spans: tuple[tuple[int, int], ...]
+    __slots__ = ("folded", "text")
+
+    def __init__(self, text: str, folded: str | None = None) -> None:
+        self.text = text
+        self.folded = fold(text) if folded is None else folded
 
 
 def page_text(words: list[str]) -> PageText:
-    """Join a page's words with single spaces (NFC), remembering each word's span."""
-    spans: list[tuple[int, int]] = []
-    parts: list[str] = []
-    offset = 0
-    for word in words:
-        word = unicodedata.normalize("NFC", word)
-        if parts:
-            offset += 1
-        spans.append((offset, offset + len(word)))
-        parts.append(word)
-        offset += len(word)
-    text = " ".join(parts)
-    return PageText(text=text, folded=fold(text), spans=tuple(spans))
+    """Join a page's words with single spaces (NFC; a space inside a word becomes a no-break
+    space, so word n is the n-th piece of the text)."""
+    parts = [unicodedata.normalize("NFC", w).replace(" ", "\u00a0") for w in words if w]
+    return PageText(" ".join(parts))
 
 
 def find_matches(folded: str, tokens: list[str], prefix_last: bool = True) -> list[tuple[int, int]]:
@@ -112,9 +116,12 @@ def find_matches(folded: str, tokens: list[str], prefix_last: bool = True) -> li
     return sorted(set(matches))
 
 
-def _window_score(matches: list[tuple[int, int]], tokens: list[str], folded: str) -> int:
-    found = {folded[s:e] for s, e in matches}
-    return sum(1 for t in tokens if any(f.startswith(t) for f in found))
+def _token_index(found: str, tokens: list[str]) -> int:
+    """Which token a match is (the first that it equals, or that it starts with)."""
+    for index, token in enumerate(tokens):
+        if found == token:
+            return index
+    return next((i for i, t in enumerate(tokens) if found.startswith(t)), -1)
 
 
 def exact_matches(
@@ -139,9 +146,14 @@ def exact_matches(
     return sorted(set(keep))
 
 
-def exact_count(page: PageText, terms: list[tuple[str, str | None]]) -> int:
+def exact_count(
+    page: PageText,
+    terms: list[tuple[str, str | None]],
+    matches: list[tuple[int, int]] | None = None,
+) -> int:
     """How many of the terms typed with diacritics occur on the page spelled as typed."""
-    matches = find_matches(page.folded, [t for t, _ in terms])
+    if matches is None:
+        matches = find_matches(page.folded, [t for t, _ in terms])
     count = 0
     for index, (token, exact) in enumerate(terms):
         if exact is None:
@@ -170,6 +182,7 @@ def snippet(
     tokens: list[str],
     width: int = 180,
     terms: list[tuple[str, str | None]] | None = None,
+    matches: list[tuple[int, int]] | None = None,
 ) -> Snippet:
     """A piece of the page text around the best group of matches, with highlight offsets.
 
@@ -178,19 +191,34 @@ def snippet(
     boundary, and ends at one. With `terms` (from `query_terms`), matches spelled as
     typed win over others of the same folded token.
     """
-    matches = find_matches(page.folded, tokens)
+    if matches is None:
+        matches = find_matches(page.folded, tokens)
     if terms:
         matches = exact_matches(page, terms, matches)
     if not matches:
         end = _word_boundary_before(page.text, min(len(page.text), width))
         return Snippet(text=_ellipsis(page.text, 0, end), highlights=(), matches=())
-    best: list[tuple[int, int]] = []
+    # Slide a window over the matches (two pointers): the best holds the most different
+    # tokens, then the most matches.
+    token_of = [_token_index(page.folded[s:e], tokens) for s, e in matches]
+    counts: dict[int, int] = {}
     best_key = (-1, -1)
-    for i, (start, _) in enumerate(matches):
-        group = [m for m in matches[i:] if m[1] - start <= width]
-        key = (_window_score(group, tokens, page.folded), len(group))
+    best_range = (0, 0)
+    right = 0
+    for left in range(len(matches)):
+        while right < len(matches) and matches[right][1] - matches[left][0] <= width:
+            counts[token_of[right]] = counts.get(token_of[right], 0) + 1
+            right += 1
+        if right == left:  # a single match wider than the window
+            counts[token_of[right]] = counts.get(token_of[right], 0) + 1
+            right += 1
+        key = (len(counts), right - left)
         if key > best_key:
-            best, best_key = group, key
+            best_key, best_range = key, (left, right)
+        counts[token_of[left]] -= 1
+        if not counts[token_of[left]]:
+            del counts[token_of[left]]
+    best = matches[best_range[0] : best_range[1]]
     first, last = best[0][0], best[-1][1]
     lead = max(0, (width - (last - first)) // 3)
     start = _word_boundary_after(page.text, max(0, first - lead))
@@ -226,10 +254,19 @@ def _word_boundary_before(text: str, index: int) -> int:
     return space if space > 0 else index
 
 
-def words_at(spans: tuple[tuple[int, int], ...], matches: tuple[tuple[int, int], ...]) -> list[int]:
-    """Indexes of the words that the matches touch, in page order."""
-    hit: list[int] = []
-    for index, (start, end) in enumerate(spans):
-        if any(s < end and e > start for s, e in matches):
-            hit.append(index)
-    return hit
+def words_at(text: str, matches: tuple[tuple[int, int], ...]) -> list[int]:
+    """Indexes of the words that the matches touch, in page order.
+
+    Word n is the n-th space-separated piece of the text (see `page_text`), so a match's
+    word is the number of spaces before it.
+    """
+    hit: set[int] = set()
+    for start, end in matches:
+        first = text.count(" ", 0, start)
+        hit.update(range(first, first + text.count(" ", start, end) + 1))
+    return sorted(hit)
+
+
+def unpack_box(packed: bytes, index: int) -> list[float]:
+    """The box of word `index` from boxes packed as little-endian float32 x0 y0 x1 y1."""
+    return [round(v, 2) for v in struct.unpack_from("<4f", packed, index * 16)]

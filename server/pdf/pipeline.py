@@ -11,11 +11,14 @@ turned for display, and rendered images show it turned.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import io
+import json
 import os
 import re
+import struct
 import subprocess
 import tempfile
 import unicodedata
@@ -381,6 +384,22 @@ def page_record(page: pymupdf.Page, links: list[dict[str, Any]] | None = None) -
     }
 
 
+def page_payload(record: dict[str, Any]) -> dict[str, Any]:
+    """A page record ready to store: words as JSON text, the text they make, packed boxes.
+
+    Done here, in the worker, so the server only copies strings: `text` is the words
+    joined by single spaces (a space inside a word becomes a no-break space, so word n is
+    the n-th piece), `boxes` the words' x0 y0 x1 y1 as little-endian float32, base64.
+    """
+    words = record.pop("words")
+    record["words_json"] = json.dumps(words, ensure_ascii=False, separators=(",", ":"))
+    record["text"] = " ".join(w[4].replace(" ", "\u00a0") for w in words)
+    flat = [v for w in words for v in w[:4]]
+    record["boxes"] = base64.b64encode(struct.pack(f"<{len(flat)}f", *flat)).decode()
+    record["has_words"] = bool(words)
+    return record
+
+
 @dataclass(frozen=True)
 class Thumbnails:
     """Where processing writes each page's thumbnail.
@@ -431,7 +450,7 @@ def process(
                 target = folder / thumbnails.pattern.format(page=index + 1)
                 if not target.exists():
                     _write_atomic(target, _render(page, thumbnails.width, thumbnails.fmt, limits))
-            emit({"type": "page", "page": record})
+            emit({"type": "page", "page": page_payload(record)})
         page_count = doc.page_count
     finally:
         doc.close()
@@ -588,7 +607,8 @@ def ocr(
                 raise PdfProblem("document_ocr_timeout", page=page_number) from exc
         if done.returncode != 0:
             raise PdfProblem("document_ocr_failed", page=page_number)
-        return {"words": _tsv_words(done.stdout.decode("utf-8", "replace"), back)}
+        words = _tsv_words(done.stdout.decode("utf-8", "replace"), back)
+        return page_payload({"words": words})
     finally:
         doc.close()
 

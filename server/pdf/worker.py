@@ -195,7 +195,10 @@ def serve(requests: IO[str], answers: IO[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--nice", type=int, default=0)
     options = parser.parse_args(argv)
+    if options.nice > 0:
+        os.nice(options.nice)
     _die_with_parent()
     _limit_memory(options.memory_mb)
     # Answers go to a private copy of stdout; anything else printed (a library's warning)

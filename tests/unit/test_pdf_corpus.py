@@ -110,4 +110,4 @@ def test_corpus_file(row, tmp_path):
     if result["needs_ocr"] and find_tessdata("vie"):
         for number in result["needs_ocr"]:
             words = pipeline.ocr(clean, number, find_tessdata("vie") or "", "vie", 200, 120)
-            assert isinstance(words["words"], list)
+            assert isinstance(words["words_json"], str)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pymupdf
 import pytest
 from PIL import Image, ImageChops
 
+from server.documents.textfold import unpack_box
 from server.pdf import pipeline, safety
 from server.pdf.compose import html_to_pdf
 from server.pdf.spec import Limits, find_tessdata, sanitised_path, snap_dpr, snap_width, sniff
@@ -219,8 +222,12 @@ def test_coordinates_are_on_the_unrotated_crop_box(tmp_path):
     record = next(m["page"] for m in messages if m["type"] == "page")
     assert record["rotation"] == 90
     assert (record["width"], record["height"]) == (500.0, 650.0)
-    assert [w[4] for w in record["words"]] == ["Ngân", "sách"]
-    x0, y0, _, _ = record["words"][0][:4]
+    words = json.loads(record["words_json"])
+    assert [w[4] for w in words] == ["Ngân", "sách"]
+    assert record["text"] == "Ngân sách"
+    packed = base64.b64decode(record["boxes"])
+    assert [unpack_box(packed, i) for i in (0, 1)] == [w[:4] for w in words]
+    x0, y0, _, _ = words[0][:4]
     # Relative to the crop box's top-left corner, before turning the page.
     assert x0 == pytest.approx(expected[0][0] - 50, abs=0.5)
     assert y0 == pytest.approx(expected[0][1] - 50, abs=0.5)
@@ -315,10 +322,10 @@ def test_ocr_reads_vietnamese_and_places_words(tmp_path, rotate):
     )
     assert result["needs_ocr"] == [1]
     record = next(m["page"] for m in messages if m["type"] == "page")
-    assert record["words"] == []
+    assert record["words_json"] == "[]"
     assert record["needs_ocr"] is True
     pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
-    words = pipeline.ocr(pdf, 1, tessdata, "vie", 200, 120)["words"]
+    words = json.loads(pipeline.ocr(pdf, 1, tessdata, "vie", 200, 120)["words_json"])
     found = " ".join(w[4] for w in words)
     assert "ngân sách nhà nước" in found
     assert "Đắk Lắk" in found

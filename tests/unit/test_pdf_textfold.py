@@ -100,7 +100,7 @@ def test_words_at_gives_the_boxes_to_highlight():
     words = ["Tổng", "thu", "ngân", "sách", "nhà", "nước"]
     page = page_text(words)
     cut = snippet(page, query_tokens("ngân sách"))
-    assert [words[i] for i in words_at(page.spans, cut.matches)] == ["ngân", "sách"]
+    assert [words[i] for i in words_at(page.text, cut.matches)] == ["ngân", "sách"]
 
 
 def test_page_without_match_gives_its_beginning():

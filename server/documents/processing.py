@@ -59,6 +59,7 @@ OCR_DPI = 200
 
 _boot = secrets.token_hex(4)
 _active: set[int] = set()
+_extras: set[int] = set()
 _active_lock = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
@@ -146,10 +147,12 @@ def start(app: Flask, document_id: int) -> None:
 
 
 def _run(app: Flask, document_id: int) -> None:
+    job = Job(app, document_id)
+    ready = False
     try:
         with app.app_context():
             try:
-                Job(app, document_id).run()
+                ready = job.run()
             except Exception:
                 log.exception("processing document %s failed unexpectedly", document_id)
             finally:
@@ -157,9 +160,20 @@ def _run(app: Flask, document_id: int) -> None:
     finally:
         with _active_lock:
             _active.discard(document_id)
+    if ready and not job.confidential:
+        # After the document is out of the active set: its processing is over.
+        with _active_lock:
+            _extras.add(document_id)
+        try:
+            with app.app_context():
+                job.thumbnails()
+        finally:
+            with _active_lock:
+                _extras.discard(document_id)
 
 
 def active_jobs() -> set[int]:
+    """Documents this process is processing now (not counting thumbnails)."""
     with _active_lock:
         return set(_active)
 
@@ -168,7 +182,9 @@ def wait_idle(timeout: float = 60.0) -> bool:
     """Wait until no job runs in this process (tests and the CLI)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not active_jobs():
+        with _active_lock:
+            busy = bool(_active or _extras)
+        if not busy:
             return True
         time.sleep(0.05)
     return False
@@ -191,11 +207,12 @@ class Job:
     _buffer: list[dict[str, Any]] = field(default_factory=list)
     _flushed_at: float = 0.0
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Process the document to the end; True when it is ready."""
         doc = db.session.get(Document, self.document_id)
         if doc is None or doc.status != "processing" or doc.claimed_by != self.token:
             db.session.rollback()
-            return
+            return False
         self.meeting_id = doc.meeting_id
         self.original_sha = doc.original_sha256 or ""
         self.pdf_sha = doc.pdf_sha256
@@ -211,21 +228,20 @@ class Job:
                 stage = self.pages()
             if stage == "ocr":
                 self.ocr()
-            document = self.finish()
+            self.finish()
         except Lost:
             log.info("document %s was claimed by another process", self.document_id)
-            return
+            return False
         except PoolError as err:
             self.fail(err.code, err.params)
-            return
+            return False
         except Exception:
             log.exception("processing document %s failed", self.document_id)
             self.fail("document_processing_failed", {})
-            return
+            return False
         finally:
             slots.release()
-        if document is not None and not self.confidential:
-            self.thumbnails()
+        return True
 
     # Writes -----------------------------------------------------------------------------
 

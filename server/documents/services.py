@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -475,8 +476,8 @@ def get_page(actor: User, document_id: int, number: int) -> tuple[Document, Docu
 class PageImage:
     path: Path
     etag: str
-    mimetype: str
     pdf: Path
+    document_id: int
     page: int
     pixel_width: int
     fmt: str
@@ -504,8 +505,8 @@ def page_image(
     return PageImage(
         path=storage.pages_dir(doc.pdf_sha256) / name,
         etag=etag,
-        mimetype=f"image/{fmt}",
         pdf=storage.pdf_path(doc.pdf_sha256),
+        document_id=doc.id,
         page=number,
         pixel_width=round(bucket * ratio),
         fmt=fmt,
@@ -513,10 +514,39 @@ def page_image(
     )
 
 
+#: Renders under way in this process, by target file: when the chair turns a page and
+#: fifty tablets ask for it at once, one worker renders it and the others wait for it.
+_rendering: dict[Path, threading.Event] = {}
+_rendering_lock = threading.Lock()
+
+
 def render(image: PageImage) -> Path:
-    """Render the page into the cache unless it is there (a worker does it)."""
+    """Render the page into the cache unless it is there (a worker does it, once)."""
     if image.path.exists():
         return image.path
+    timeout = current_app.config["PDF_RENDER_TIMEOUT_SECONDS"]
+    with _rendering_lock:
+        running = _rendering.get(image.path)
+        if running is None:
+            running = _rendering[image.path] = threading.Event()
+            leader = True
+        else:
+            leader = False
+    if not leader:
+        running.wait(timeout * 2)
+        if image.path.exists():
+            return image.path
+        raise Invalid("page_render_failed")
+    # A scanned page is a photograph: it must not be reduced to 16 grey levels.
+    photo = bool(
+        db.session.scalar(
+            sa.select(DocumentPage.ocr | DocumentPage.needs_ocr).where(
+                DocumentPage.document_id == image.document_id,
+                DocumentPage.number == image.page,
+            )
+        )
+    )
+    db.session.rollback()  # no connection held while the worker renders
     try:
         processing.pool().call(
             "render",
@@ -528,14 +558,19 @@ def render(image: PageImage) -> Path:
                 "out": str(image.path),
                 "limits": processing.limits().to_dict(),
                 "watermark": image.watermark,
+                "photo": photo,
             },
-            timeout=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
-            wait=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
+            timeout=timeout,
+            wait=timeout,
         )
     except PoolBusy:
         raise Unavailable("renderer_busy") from None
     except (TaskFailed, PoolError):
         raise Invalid("page_render_failed") from None
+    finally:
+        with _rendering_lock:
+            _rendering.pop(image.path, None)
+        running.set()
     return image.path
 
 

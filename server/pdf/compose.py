@@ -99,8 +99,12 @@ def extract_text(pdf: bytes) -> str:
         return "\n".join(page.get_text() for page in doc)
 
 
-def long_report(pages: int, *, seed: int = 1, title: str = "Báo cáo tổng hợp") -> bytes:
+def long_report(
+    pages: int, *, seed: int = 1, title: str = "Báo cáo tổng hợp", seal: bool = False
+) -> bytes:
     """A long A4 report in Vietnamese, page after page, fast to write (benchmarks, tests).
+
+    With `seal`, every page carries a red round seal, as signed documents do (colour).
 
     Unlike `html_to_pdf` it sets each page's lines directly, so hundreds of pages take a
     second or two; every page has a heading, numbered paragraphs and a small table.
@@ -163,6 +167,14 @@ def long_report(pages: int, *, seed: int = 1, title: str = "Báo cáo tổng h�
             )
         writer.write_text(page)
         page.draw_rect(pymupdf.Rect(MARGIN_X - 4, y - 12, A4.width - MARGIN_X, y + 50), width=0.6)
+        if seal:
+            centre = pymupdf.Point(A4.width - MARGIN_X - 70, A4.height - MARGIN_BOTTOM - 40)
+            red = (0.8, 0.1, 0.1)
+            page.draw_circle(centre, 42, color=red, width=2.5, stroke_opacity=0.8)
+            page.draw_circle(centre, 30, color=red, width=1, stroke_opacity=0.8)
+            stamp = pymupdf.TextWriter(page.rect, color=red)
+            stamp.append(pymupdf.Point(centre.x - 15, centre.y + 3), "HĐND", font=bold, fontsize=8)
+            stamp.write_text(page)
         footer = f"Trang {number}/{pages}"
         page.insert_text(
             ((A4.width - font.text_length(footer, 8.5)) / 2, A4.height - MARGIN_BOTTOM / 2),

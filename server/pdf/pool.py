@@ -206,7 +206,10 @@ class Pool:
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
+        #: Workers killed after overrunning their time or dying.
         self.replaced = 0
+        #: Calls made, by operation (for tests and metrics).
+        self.calls: dict[str, int] = {}
 
     def _take(self) -> Worker:
         while True:
@@ -237,6 +240,7 @@ class Pool:
         wait: float = 30.0,
     ) -> Any:
         """Run `op` on a free worker within `timeout` seconds (waiting up to `wait` for one)."""
+        self.calls[op] = self.calls.get(op, 0) + 1
         if not self._slots.acquire(timeout=wait):
             raise PoolBusy()
         try:

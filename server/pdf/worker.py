@@ -98,6 +98,7 @@ def _op_render(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
         Path(args["out"]),
         pipeline.Limits.from_dict(args.get("limits")),
         watermark=args.get("watermark"),
+        photo=bool(args.get("photo")),
     )
 
 

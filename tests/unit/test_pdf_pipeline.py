@@ -12,7 +12,7 @@ from PIL import Image, ImageChops
 
 from server.documents.textfold import unpack_box
 from server.pdf import pipeline, safety
-from server.pdf.compose import html_to_pdf
+from server.pdf.compose import html_to_pdf, long_report
 from server.pdf.spec import Limits, find_tessdata, sanitised_path, snap_dpr, snap_width, sniff
 from tests.conftest import service_missing
 
@@ -248,18 +248,19 @@ def test_page_labels_are_kept(tmp_path):
 
 
 def test_render_sizes_formats_and_stamp(tmp_path):
-    source = write(tmp_path, simple_pdf().tobytes())
+    source = write(tmp_path, long_report(2, seal=True))
     result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
     pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
     webp = tmp_path / "p1.webp"
-    pipeline.render(pdf, 1, 960, "webp", webp, LIMITS)
+    assert pipeline.render(pdf, 1, 960, "webp", webp, LIMITS)["format"] == "webp"
     assert format_of(webp) == "WEBP"
     picture = image(webp)
     assert picture.width == 960
     assert abs(picture.height - 960 * 842 / 595) < 2
     png = tmp_path / "p1.png"
-    pipeline.render(pdf, 1, 480, "png", png, LIMITS)
+    assert pipeline.render(pdf, 1, 480, "png", png, LIMITS)["format"] == "png"
     assert format_of(png) == "PNG"
+    assert image(png).mode == "RGB"
     stamped = tmp_path / "s1.png"
     pipeline.render(pdf, 1, 480, "png", stamped, LIMITS, watermark="Nguyễn Văn A · delegate01")
     plain = image(png).convert("RGB")
@@ -272,6 +273,21 @@ def test_render_sizes_formats_and_stamp(tmp_path):
     again = tmp_path / "p1-again.png"
     pipeline.render(pdf, 1, 480, "png", again, LIMITS)
     assert again.read_bytes() == png.read_bytes()
+
+
+def test_black_and_white_pages_are_small_grey_pngs(tmp_path):
+    source = write(tmp_path, long_report(1))
+    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
+    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    grey = tmp_path / "grey.webp"
+    assert pipeline.render(pdf, 1, 1536, "webp", grey, LIMITS)["format"] == "png"
+    picture = image(grey)
+    assert picture.mode == "P"
+    assert len(picture.getcolors()) <= pipeline.GREY_LEVELS
+    colour = tmp_path / "photo.webp"
+    # A scan is a photograph: never reduced to 16 grey levels.
+    assert pipeline.render(pdf, 1, 1536, "webp", colour, LIMITS, photo=True)["format"] == "webp"
+    assert grey.stat().st_size < colour.stat().st_size
 
 
 def test_render_of_an_extreme_page_is_scaled_down(tmp_path):

@@ -112,28 +112,77 @@ def long_report(
     import random
 
     rng = random.Random(seed)  # noqa: S311 - made-up text, reproducible
-    phrases = [
-        "dự toán thu ngân sách nhà nước",
-        "chi ngân sách địa phương",
-        "kế hoạch đầu tư công trung hạn",
-        "công tác giải phóng mặt bằng",
-        "cấp nước sinh hoạt mùa khô",
-        "chương trình mục tiêu quốc gia",
-        "giảm nghèo bền vững",
-        "vùng đồng bào dân tộc thiểu số",
-        "chuyển đổi số trong cơ quan nhà nước",
-        "tăng trưởng kinh tế của tỉnh Đắk Lắk",
-        "sản lượng cà phê, sầu riêng, hồ tiêu",
+    # Each report is about a few topics, as real ones are: a search for a topic's words
+    # finds some documents, not all of them.
+    topics = [
+        [
+            "dự toán thu ngân sách nhà nước",
+            "chi ngân sách địa phương",
+            "báo cáo thẩm tra của Ban Kinh tế - Ngân sách",
+            "nguồn thu từ tiền sử dụng đất",
+        ],
+        [
+            "kế hoạch đầu tư công trung hạn",
+            "giải ngân vốn đầu tư công",
+            "dự án cao tốc Khánh Hòa - Buôn Ma Thuột",
+            "công tác giải phóng mặt bằng",
+        ],
+        [
+            "cấp nước sinh hoạt mùa khô",
+            "công trình thủy lợi hồ Ea Súp",
+            "phòng, chống hạn hán và xâm nhập mặn",
+            "nước tưới cho cây cà phê",
+        ],
+        [
+            "chương trình mục tiêu quốc gia",
+            "giảm nghèo bền vững",
+            "vùng đồng bào dân tộc thiểu số",
+            "hỗ trợ nhà ở cho hộ nghèo",
+        ],
+        [
+            "chuyển đổi số trong cơ quan nhà nước",
+            "dịch vụ công trực tuyến toàn trình",
+            "cơ sở dữ liệu dân cư",
+            "chữ ký số cho cán bộ, công chức",
+        ],
+        [
+            "sản lượng cà phê, sầu riêng, hồ tiêu",
+            "liên kết chuỗi giá trị nông sản",
+            "mã số vùng trồng xuất khẩu",
+            "hợp tác xã nông nghiệp kiểu mới",
+        ],
+        [
+            "nâng cao chất lượng giáo dục",
+            "hỗ trợ học phí cho học sinh, sinh viên",
+            "sắp xếp mạng lưới trường lớp",
+            "đội ngũ giáo viên mầm non",
+        ],
+        [
+            "bảo hiểm y tế toàn dân",
+            "Bệnh viện Đa khoa vùng Tây Nguyên",
+            "y tế cơ sở ở các xã, phường",
+            "phòng, chống dịch bệnh",
+        ],
+        [
+            "phát triển du lịch Buôn Ma Thuột",
+            "Lễ hội Cà phê Buôn Ma Thuột",
+            "không gian văn hóa cồng chiêng",
+            "bảo tồn buôn làng truyền thống",
+        ],
+        [
+            "quản lý đất đai và tài nguyên",
+            "bảo vệ và phát triển rừng",
+            "xử lý chất thải rắn sinh hoạt",
+            "khai thác khoáng sản trái phép",
+        ],
+    ]
+    common = [
         "ý kiến, kiến nghị của cử tri",
         "Hội đồng nhân dân tỉnh giám sát",
         "Ủy ban nhân dân các xã, phường",
-        "báo cáo thẩm tra của Ban Kinh tế - Ngân sách",
-        "bảo đảm an sinh xã hội",
-        "nâng cao chất lượng giáo dục và y tế",
-        "giải ngân vốn đầu tư công",
-        "phát triển du lịch Buôn Ma Thuột",
-        "quản lý đất đai và tài nguyên",
+        "tăng trưởng kinh tế của tỉnh Đắk Lắk",
     ]
+    phrases = common + [p for topic in rng.sample(topics, 3) for p in topic]
     linkers = ["và", "đồng thời", "trong đó", "nhằm", "theo", "gắn với", "để", "về"]
     font = pymupdf.Font("notos")
     bold = pymupdf.Font("notosbo")

@@ -101,7 +101,7 @@ def test_processing_does_not_freeze_the_server(live_sqlite: LiveServer, long_pdf
         )
         assert cached.status_code == 304
         hits = secretary.api(
-            "GET", f"/api/meetings/{meeting_id}/search", params={"q": "cap nuoc sinh hoat"}
+            "GET", f"/api/meetings/{meeting_id}/search", params={"q": "kien nghi cua cu tri"}
         ).json()["results"]
         assert any(h["document_id"] == doc["id"] for h in hits)
     finally:

@@ -311,6 +311,7 @@ class Job:
             timeout=config["PDF_JOB_TIMEOUT_SECONDS"] + 2 * pages,
             idle_timeout=120,
             on_message=self._on_message,
+            wait=600,
         )
         self._flush()
         return self._apply(result)
@@ -374,6 +375,7 @@ class Job:
                         "timeout": timeout,
                     },
                     timeout=timeout + 30,
+                    wait=600,
                 )
             except PoolError as err:
                 log.warning("OCR of document %s page %s: %s", self.document_id, number, err.code)
@@ -446,7 +448,16 @@ def _warning_params(code: str, result: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+#: Codes of the pool's own failures, as the messages people read.
+_POOL_CODES = {
+    "pdf_failed": "document_processing_failed",
+    "pdf_timeout": "document_too_complex",
+    "pdf_busy": "document_processing_failed",
+}
+
+
 def mark_failed(doc: Document, code: str, params: dict[str, Any] | None = None) -> None:
+    code = _POOL_CODES.get(code, code)
     doc.status = "failed"
     doc.error_code = code
     doc.info = {**(doc.info or {}), "error_params": params or {}}

@@ -206,3 +206,21 @@ def test_processing_resumes_after_the_server_died(app, login, demo_meeting_id):
         assert pages == docs[0]["page_count"]
         assert db.session.get(Document, docs[0]["id"]).attempts == 2
     assert os.getpid()
+
+
+def test_processing_that_fails_says_so_and_never_stays_processing(app, login, demo_meeting_id):
+    secretary = login("secretary")
+    item = item_ids(secretary, demo_meeting_id)[1]
+    response = upload(secretary, item, vietnamese_pdf(1, marker="Tệp gốc bị mất"), title="Mất")
+    doc = wait_for(secretary, response.json["id"])
+    with app.app_context():
+        from server.documents import storage
+
+        row = db.session.get(Document, doc["id"])
+        storage.original_path(row.original_sha256).unlink()
+    _interrupted(app, doc["id"], f"{socket.gethostname()}:{_dead_pid()}:x", timedelta(seconds=1))
+    with app.app_context():
+        assert processing.claim_stale(app) == [doc["id"]]
+    failed = wait_for(secretary, doc["id"], status="failed")
+    assert failed["error"]["code"] == "document_processing_failed"
+    assert len(failed["error"]["message"]) > 20

@@ -413,6 +413,9 @@ def test_cannot_publish_before_ready_or_delete_after(login, demo_meeting_id):
     assert secretary.get(f"/api/documents/{draft['id']}").status_code == 404
     results = secretary.get(f"/api/meetings/{demo_meeting_id}/search?q=ban+nhap+xoa").json
     assert results["results"] == []
+    # Ids are never reused (annotations refer to the version they were made on).
+    after = upload(secretary, item, None, kind="link", title="Sau", url="https://example.vn").json
+    assert after["id"] > draft["id"]
 
 
 def test_update_document(login, socket_for, demo_meeting_id):

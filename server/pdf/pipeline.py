@@ -507,9 +507,11 @@ _GREY_PALETTE = [round(i * 255 / (GREY_LEVELS - 1)) for i in range(GREY_LEVELS) 
 
 
 def _is_grey(image: Any) -> bool:
+    """Every pixel grey (R = G = B)? Checked on 4x4 block averages: a coloured pixel keeps
+    its block's average coloured, and the check costs a sixteenth."""
     from PIL import ImageChops
 
-    red, green, blue = image.split()
+    red, green, blue = image.reduce(4).split()
     return (
         ImageChops.difference(red, green).getbbox() is None
         and ImageChops.difference(green, blue).getbbox() is None
@@ -517,14 +519,12 @@ def _is_grey(image: Any) -> bool:
 
 
 def _grey_png(image: Any) -> bytes:
-    """A black-and-white page as a 16-level, 4-bit PNG: a third of WebP's size, twice as fast."""
-    from PIL import Image
-
+    """A black-and-white page as a 16-level, 4-bit PNG: less than half WebP's size, and
+    faster to make."""
     index = image.getchannel(0).point(_GREY_INDEX)
-    palette = Image.frombytes("P", index.size, index.tobytes())
-    palette.putpalette(_GREY_PALETTE)
+    index.putpalette(_GREY_PALETTE)  # an L image with a palette becomes P, without a copy
     out = io.BytesIO()
-    palette.save(out, format="PNG", bits=4, compress_level=3)
+    index.save(out, format="PNG", bits=4, compress_level=2)
     return out.getvalue()
 
 

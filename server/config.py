@@ -40,6 +40,8 @@ def from_environment() -> dict[str, Any]:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "PDF_WORKERS": _int("PDF_WORKERS", max(1, os.cpu_count() or 1)),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 200),
+        # Tesseract language(s) for scanned pages; "" turns OCR off.
+        "OCR_LANGUAGE": os.environ.get("OCR_LANGUAGE", "vie"),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,

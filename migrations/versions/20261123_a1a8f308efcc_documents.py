@@ -113,10 +113,9 @@ def upgrade():
         sa.Column("height", sa.Double(), nullable=False),
         sa.Column("rotation", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=64), nullable=True),
-        sa.Column(
-            "words", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("words", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("boxes", sa.LargeBinary(), nullable=False),
         sa.Column(
             "links", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
         ),
@@ -169,6 +168,10 @@ def upgrade():
             " tsv tsvector NOT NULL)"
         )
         op.execute("CREATE INDEX page_fts_tsv ON page_fts USING gin (tsv)")
+        # Ranking reads every matching page's vector: keep vectors inline and uncompressed
+        # (a page's is a few kB), so reading one costs neither a TOAST fetch nor pglz.
+        op.execute("ALTER TABLE page_fts ALTER COLUMN tsv SET STORAGE EXTERNAL")
+        op.execute("ALTER TABLE page_fts SET (toast_tuple_target = 8160)")
     else:
         # The text is folded before it is indexed (server.documents.textfold); the
         # tokenizer's own diacritic removal only backs that up.

@@ -21,7 +21,6 @@ from server.documents import processing, services, storage
 from server.documents.models import Document
 from server.extensions import db
 from server.meetings.models import AgendaItem
-from server.pdf.compose import PageFooter, html_to_pdf
 
 PROVINCE = "ĐẮK LẮK"
 UBND = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
@@ -550,6 +549,9 @@ def _store(pdf: bytes) -> str:
 @on_seeded
 def seed_documents(demo: DemoSession) -> None:
     """Write, process and publish the demo session's documents, and one external link."""
+    # Imported here: a serving process never loads PyMuPDF (its workers do).
+    from server.pdf.compose import PageFooter, html_to_pdf
+
     now = utcnow()
     for item, spec in documents_for(demo):
         pdf = html_to_pdf(

@@ -101,10 +101,15 @@ class DocumentPage(db.Model):  # type: ignore[name-defined,misc]
     height: Mapped[float]
     rotation: Mapped[int] = mapped_column(default=0)
     label: Mapped[str | None] = mapped_column(sa.String(64))
-    #: [[x0, y0, x1, y1, "text"], ...] in points, top-left origin of the unrotated page.
-    words: Mapped[list[Any]] = mapped_column(default=list)
+    #: JSON text of [[x0, y0, x1, y1, "text"], ...] in points, top-left origin of the
+    #: unrotated page; kept as the worker wrote it (decoding and encoding it again for every
+    #: page of a 300-page document would cost more than extracting it).
+    words: Mapped[str] = mapped_column(sa.Text, default="[]")
     #: The words joined by spaces (what search snippets are cut from).
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The words' boxes again, packed as float32 x0 y0 x1 y1 per word (search reads these:
+    #: decoding the JSON of every candidate page would cost more than the search itself).
+    boxes: Mapped[bytes] = mapped_column(sa.LargeBinary, default=b"")
     #: [{"rect", "page"}] jumps inside the document, [{"rect", "url"}] inert web addresses.
     links: Mapped[list[Any]] = mapped_column(default=list)
     #: No text layer but an image covering it (a scan).

@@ -17,12 +17,14 @@ values, and every write is a short transaction of its own.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import secrets
 import socket
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 from server.db import utcnow
 from server.documents import search, storage
 from server.documents.models import Document, DocumentPage
-from server.documents.textfold import page_text
+from server.documents.textfold import PageText
 from server.extensions import db, socketio
 from server.lifecycle import on_serve
 from server.pdf.pool import Pool, PoolError, shared_pool
@@ -51,11 +53,13 @@ MAX_ATTEMPTS = 3
 #: Pages written per transaction, and the longest wait between two writes.
 BATCH_PAGES = 25
 BATCH_SECONDS = 0.5
+#: Tesseract's language(s) for scanned pages (config OCR_LANGUAGE, "" turns OCR off).
 OCR_LANGUAGE = "vie"
 OCR_DPI = 200
 
 _boot = secrets.token_hex(4)
 _active: set[int] = set()
+_extras: set[int] = set()
 _active_lock = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
@@ -74,9 +78,25 @@ def pool(app: Flask | None = None) -> Pool:
     return shared_pool(config["PDF_WORKERS"], config["PDF_WORKER_MEMORY_MB"])
 
 
+def background_pool(app: Flask | None = None) -> Pool:
+    """One low-priority worker for work nobody waits for (thumbnails ahead of readers)."""
+    config = (app or current_app).config
+    return shared_pool(1, config["PDF_WORKER_MEMORY_MB"], nice=10)
+
+
 def limits(app: Flask | None = None) -> Limits:
     config = (app or current_app).config
     return Limits(max_pages=config.get("PDF_MAX_PAGES", Limits.max_pages))
+
+
+def ocr_language(app: Flask) -> str:
+    return str(app.config.get("OCR_LANGUAGE", OCR_LANGUAGE))
+
+
+def tessdata(app: Flask) -> str | None:
+    """Where Tesseract's model for the configured language is, or None (no OCR)."""
+    language = ocr_language(app)
+    return find_tessdata(language) if language else None
 
 
 def _processing_slots(app: Flask) -> threading.BoundedSemaphore:
@@ -127,10 +147,12 @@ def start(app: Flask, document_id: int) -> None:
 
 
 def _run(app: Flask, document_id: int) -> None:
+    job = Job(app, document_id)
+    ready = False
     try:
         with app.app_context():
             try:
-                Job(app, document_id).run()
+                ready = job.run()
             except Exception:
                 log.exception("processing document %s failed unexpectedly", document_id)
             finally:
@@ -138,9 +160,20 @@ def _run(app: Flask, document_id: int) -> None:
     finally:
         with _active_lock:
             _active.discard(document_id)
+    if ready and not job.confidential:
+        # After the document is out of the active set: its processing is over.
+        with _active_lock:
+            _extras.add(document_id)
+        try:
+            with app.app_context():
+                job.thumbnails()
+        finally:
+            with _active_lock:
+                _extras.discard(document_id)
 
 
 def active_jobs() -> set[int]:
+    """Documents this process is processing now (not counting thumbnails)."""
     with _active_lock:
         return set(_active)
 
@@ -149,7 +182,9 @@ def wait_idle(timeout: float = 60.0) -> bool:
     """Wait until no job runs in this process (tests and the CLI)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not active_jobs():
+        with _active_lock:
+            busy = bool(_active or _extras)
+        if not busy:
             return True
         time.sleep(0.05)
     return False
@@ -172,11 +207,12 @@ class Job:
     _buffer: list[dict[str, Any]] = field(default_factory=list)
     _flushed_at: float = 0.0
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Process the document to the end; True when it is ready."""
         doc = db.session.get(Document, self.document_id)
         if doc is None or doc.status != "processing" or doc.claimed_by != self.token:
             db.session.rollback()
-            return
+            return False
         self.meeting_id = doc.meeting_id
         self.original_sha = doc.original_sha256 or ""
         self.pdf_sha = doc.pdf_sha256
@@ -192,21 +228,20 @@ class Job:
                 stage = self.pages()
             if stage == "ocr":
                 self.ocr()
-            document = self.finish()
+            self.finish()
         except Lost:
             log.info("document %s was claimed by another process", self.document_id)
-            return
+            return False
         except PoolError as err:
             self.fail(err.code, err.params)
-            return
+            return False
         except Exception:
             log.exception("processing document %s failed", self.document_id)
             self.fail("document_processing_failed", {})
-            return
+            return False
         finally:
             slots.release()
-        if document is not None and not self.confidential:
-            self.thumbnails()
+        return True
 
     # Writes -----------------------------------------------------------------------------
 
@@ -246,10 +281,11 @@ class Job:
         self._flushed_at = time.monotonic()
         if not self._buffer:
             return
+        # The claim first: a document deleted or taken over meanwhile gets no pages.
+        self._claim_check(progress_done=self.done + len(self._buffer), progress_total=self.total)
         write_pages(self.document_id, self._buffer)
         self.done += len(self._buffer)
         self._buffer = []
-        self._claim_check(progress_done=self.done, progress_total=self.total)
         db.session.commit()
         self._progress()
 
@@ -275,13 +311,14 @@ class Job:
             timeout=config["PDF_JOB_TIMEOUT_SECONDS"] + 2 * pages,
             idle_timeout=120,
             on_message=self._on_message,
+            wait=600,
         )
         self._flush()
         return self._apply(result)
 
     def _apply(self, result: dict[str, Any]) -> str:
         needs_ocr = list(result.get("needs_ocr") or [])
-        tesseract = find_tessdata(OCR_LANGUAGE) is not None
+        tesseract = tessdata(self.app) is not None
         next_stage = "ocr" if needs_ocr and tesseract else "done"
         info = {
             "metadata": result.get("metadata") or {},
@@ -308,7 +345,8 @@ class Job:
         return next_stage
 
     def ocr(self) -> None:
-        tessdata = find_tessdata(OCR_LANGUAGE)
+        language = ocr_language(self.app)
+        data_dir = tessdata(self.app)
         numbers = list(
             db.session.scalars(
                 sa.select(DocumentPage.number)
@@ -319,7 +357,7 @@ class Job:
         doc = db.session.get(Document, self.document_id)
         page_count = doc.page_count if doc else 0
         db.session.rollback()
-        if tessdata is None or not numbers or self.pdf_sha is None:
+        if data_dir is None or not numbers or self.pdf_sha is None:
             return
         self.done = page_count
         self.total = page_count + len(numbers)
@@ -331,20 +369,21 @@ class Job:
                     {
                         "pdf": str(storage.pdf_path(self.pdf_sha)),
                         "page": number,
-                        "tessdata": tessdata,
-                        "language": OCR_LANGUAGE,
+                        "tessdata": data_dir,
+                        "language": language,
                         "dpi": OCR_DPI,
                         "timeout": timeout,
                     },
                     timeout=timeout + 30,
+                    wait=600,
                 )
             except PoolError as err:
                 log.warning("OCR of document %s page %s: %s", self.document_id, number, err.code)
                 result = None
-            if result is not None:
-                write_ocr(self.document_id, number, result["words"])
             self.done += 1
             self._claim_check(progress_done=self.done, progress_total=self.total)
+            if result is not None:
+                write_ocr(self.document_id, number, result)
             db.session.commit()
             self._progress()
 
@@ -386,7 +425,7 @@ class Job:
             return
         directory = storage.pages_dir(self.pdf_sha)
         try:
-            pool(self.app).call(
+            background_pool(self.app).call(
                 "thumbnails",
                 {
                     "pdf": str(storage.pdf_path(self.pdf_sha)),
@@ -397,7 +436,7 @@ class Job:
                     "limits": limits(self.app).to_dict(),
                 },
                 timeout=60 + self.total * 0.5,
-                wait=5,
+                wait=600,
             )
         except PoolError as err:
             log.info("thumbnails of document %s not made: %s", self.document_id, err.code)
@@ -409,7 +448,16 @@ def _warning_params(code: str, result: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+#: Codes of the pool's own failures, as the messages people read.
+_POOL_CODES = {
+    "pdf_failed": "document_processing_failed",
+    "pdf_timeout": "document_too_complex",
+    "pdf_busy": "document_processing_failed",
+}
+
+
 def mark_failed(doc: Document, code: str, params: dict[str, Any] | None = None) -> None:
+    code = _POOL_CODES.get(code, code)
     doc.status = "failed"
     doc.error_code = code
     doc.info = {**(doc.info or {}), "error_params": params or {}}
@@ -433,11 +481,10 @@ def remove_pages(document_id: int) -> None:
 
 
 def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
-    """Store pages as the worker describes them, and index their text."""
+    """Store pages as the worker describes them (`page_payload`), and index their text."""
     rows = []
     for record in records:
-        words = record.get("words") or []
-        text = page_text([w[4] for w in words])
+        text = PageText(unicodedata.normalize("NFC", record.get("text") or ""))
         rows.append(
             (
                 DocumentPage(
@@ -447,8 +494,9 @@ def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
                     height=float(record["height"]),
                     rotation=int(record.get("rotation") or 0),
                     label=record.get("label"),
-                    words=words,
+                    words=record.get("words_json") or "[]",
                     text=text.text,
+                    boxes=base64.b64decode(record.get("boxes") or ""),
                     links=record.get("links") or [],
                     needs_ocr=bool(record.get("needs_ocr")),
                 ),
@@ -460,7 +508,8 @@ def write_pages(document_id: int, records: list[dict[str, Any]]) -> None:
     search.engine().index([(row.id, folded) for row, folded in rows if folded])
 
 
-def write_ocr(document_id: int, number: int, words: list[list[Any]]) -> None:
+def write_ocr(document_id: int, number: int, payload: dict[str, Any]) -> None:
+    """Store the words OCR found on a page (`page_payload`), and index them."""
     page = db.session.scalar(
         sa.select(DocumentPage).where(
             DocumentPage.document_id == document_id, DocumentPage.number == number
@@ -468,9 +517,10 @@ def write_ocr(document_id: int, number: int, words: list[list[Any]]) -> None:
     )
     if page is None:
         return
-    text = page_text([w[4] for w in words])
-    page.words = words
+    text = PageText(unicodedata.normalize("NFC", payload.get("text") or ""))
+    page.words = payload.get("words_json") or "[]"
     page.text = text.text
+    page.boxes = base64.b64decode(payload.get("boxes") or "")
     page.ocr = True
     page.needs_ocr = False
     db.session.flush()

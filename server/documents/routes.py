@@ -192,7 +192,9 @@ def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Respon
         return _image_headers(Response(status=304), image.etag)
     # Pages are small (tens to hundreds of kB): read at once, no file handle left open.
     data = services.render(image).read_bytes()
-    return _image_headers(Response(data, mimetype=image.mimetype), image.etag)
+    # WebP or PNG as asked, except black-and-white pages: a small grey PNG for everyone.
+    mimetype = "image/webp" if data[8:12] == b"WEBP" else "image/png"
+    return _image_headers(Response(data, mimetype=mimetype), image.etag)
 
 
 @bp.get("/documents/<int:document_id>/pages/<int:page>/text")

@@ -8,7 +8,9 @@ staff (secretariat, chair) before. Not being able to see one answers 404.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +27,15 @@ from server.db import utcnow
 from server.documents import processing, search, storage
 from server.documents.models import Document, DocumentPage, DocumentRead
 from server.documents.serialize import DocumentView, document_json
-from server.documents.textfold import page_text, query_tokens, snippet, words_at
+from server.documents.textfold import (
+    PageText,
+    exact_count,
+    find_matches,
+    query_terms,
+    snippet,
+    unpack_box,
+    words_at,
+)
 from server.errors import (
     BadRequest,
     Conflict,
@@ -466,8 +476,8 @@ def get_page(actor: User, document_id: int, number: int) -> tuple[Document, Docu
 class PageImage:
     path: Path
     etag: str
-    mimetype: str
     pdf: Path
+    document_id: int
     page: int
     pixel_width: int
     fmt: str
@@ -495,8 +505,8 @@ def page_image(
     return PageImage(
         path=storage.pages_dir(doc.pdf_sha256) / name,
         etag=etag,
-        mimetype=f"image/{fmt}",
         pdf=storage.pdf_path(doc.pdf_sha256),
+        document_id=doc.id,
         page=number,
         pixel_width=round(bucket * ratio),
         fmt=fmt,
@@ -504,10 +514,39 @@ def page_image(
     )
 
 
+#: Renders under way in this process, by target file: when the chair turns a page and
+#: fifty tablets ask for it at once, one worker renders it and the others wait for it.
+_rendering: dict[Path, threading.Event] = {}
+_rendering_lock = threading.Lock()
+
+
 def render(image: PageImage) -> Path:
-    """Render the page into the cache unless it is there (a worker does it)."""
+    """Render the page into the cache unless it is there (a worker does it, once)."""
     if image.path.exists():
         return image.path
+    timeout = current_app.config["PDF_RENDER_TIMEOUT_SECONDS"]
+    with _rendering_lock:
+        running = _rendering.get(image.path)
+        if running is None:
+            running = _rendering[image.path] = threading.Event()
+            leader = True
+        else:
+            leader = False
+    if not leader:
+        running.wait(timeout * 2)
+        if image.path.exists():
+            return image.path
+        raise Invalid("page_render_failed")
+    # A scanned page is a photograph: it must not be reduced to 16 grey levels.
+    photo = bool(
+        db.session.scalar(
+            sa.select(DocumentPage.ocr | DocumentPage.needs_ocr).where(
+                DocumentPage.document_id == image.document_id,
+                DocumentPage.number == image.page,
+            )
+        )
+    )
+    db.session.rollback()  # no connection held while the worker renders
     try:
         processing.pool().call(
             "render",
@@ -519,14 +558,19 @@ def render(image: PageImage) -> Path:
                 "out": str(image.path),
                 "limits": processing.limits().to_dict(),
                 "watermark": image.watermark,
+                "photo": photo,
             },
-            timeout=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
-            wait=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"],
+            timeout=timeout,
+            wait=timeout,
         )
     except PoolBusy:
         raise Unavailable("renderer_busy") from None
     except (TaskFailed, PoolError):
         raise Invalid("page_render_failed") from None
+    finally:
+        with _rendering_lock:
+            _rendering.pop(image.path, None)
+        running.set()
     return image.path
 
 
@@ -539,7 +583,7 @@ def page_text_json(actor: User, document_id: int, number: int) -> dict[str, Any]
         "height": page.height,
         "rotation": page.rotation,
         "label": page.label,
-        "words": page.words or [],
+        "words": json.loads(page.words or "[]"),
         "links": page.links or [],
         "ocr": page.ocr,
         "searchable": not page.needs_ocr,
@@ -568,59 +612,98 @@ def download(actor: User, document_id: int) -> tuple[Path, str]:
 # --- Search ------------------------------------------------------------------------------
 
 
+def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[int, str]:
+    """{id: title} of the documents to search: the latest visible version of each, or one."""
+    query = sa.select(Document.id, Document.series_id, Document.version, Document.title).where(
+        Document.meeting_id == meeting.id, Document.status == "ready", Document.kind != "link"
+    )
+    if not is_staff(actor, meeting):
+        query = query.where(Document.published_at.is_not(None))
+    rows = db.session.execute(query).all()
+    if document_id is not None:
+        found = {i: title for i, _, _, title in rows if i == document_id}
+        if not found:
+            get_document(actor, document_id)  # 404 when not visible
+        return found
+    latest: dict[int, tuple[int, int, str]] = {}
+    for doc_id, series_id, version, title in rows:
+        series = series_id or doc_id
+        if series not in latest or version > latest[series][1]:
+            latest[series] = (doc_id, version, title)
+    return {doc_id: title for doc_id, _, title in latest.values()}
+
+
 def search_documents(
     actor: User, meeting_id: int, q: str, *, document_id: int | None, limit: int
 ) -> dict[str, Any]:
-    """Pages of the meeting's documents (latest visible versions) matching every word of q."""
+    """Pages of the meeting's documents (latest visible versions) matching every word of q.
+
+    The engine ranks candidate pages; the best `limit` after adding bonuses (the words side
+    by side, the diacritics as typed) get a snippet and the boxes of their matched words.
+    """
     meeting = access.get_meeting_for(actor, meeting_id)
-    tokens = query_tokens(q)
+    terms = query_terms(q)
+    tokens = [token for token, _ in terms]
     if not tokens:
         raise Invalid("search_query_empty")
-    docs, view = list_documents(actor, meeting.id)
-    by_id = {d.id: d for d in docs if d.status == "ready" and d.kind != "link"}
-    if document_id is not None:
-        if document_id not in by_id:
-            get_document(actor, document_id)  # 404 when not visible
-            by_id = {}
-        else:
-            by_id = {document_id: by_id[document_id]}
-    else:
-        latest = {d.id for d in by_id.values() if view.json(d)["is_latest"]}
-        by_id = {i: d for i, d in by_id.items() if i in latest}
-    hits = search.engine().query(tokens, list(by_id), limit * 3)
+    titles = _searchable(actor, meeting, document_id)
+    hits = search.engine().query(tokens, list(titles), limit * 2)
     if not hits:
         return {"query": q, "tokens": tokens, "results": []}
-    pages = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(DocumentPage).where(DocumentPage.id.in_([h.page_id for h in hits]))
+    rows = db.session.execute(
+        sa.select(
+            DocumentPage.id,
+            DocumentPage.document_id,
+            DocumentPage.number,
+            DocumentPage.label,
+            DocumentPage.text,
+        ).where(DocumentPage.id.in_([h.page_id for h in hits]))
+    ).all()
+    pages = {row.id: row for row in rows}
+    phrase = " ".join(tokens)
+    ranked: list[tuple[float, int, int, Any, PageText, list[tuple[int, int]]]] = []
+    for hit in hits:
+        row = pages.get(hit.page_id)
+        if row is None:
+            continue
+        text = PageText(row.text)
+        matches = find_matches(text.folded, tokens)
+        bonus = 1.0 if phrase in text.folded else 0.0
+        bonus += 0.5 * exact_count(text, terms, matches)
+        score = round(hit.score + bonus, 4)
+        ranked.append((score, row.document_id, row.number, row, text, matches))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    ranked = ranked[:limit]
+    boxes: dict[int, bytes] = {
+        page_id: packed
+        for page_id, packed in db.session.execute(
+            sa.select(DocumentPage.id, DocumentPage.boxes).where(
+                DocumentPage.id.in_([r[3].id for r in ranked])
+            )
         )
     }
     results: list[dict[str, Any]] = []
-    for hit in hits:
-        page = pages.get(hit.page_id)
-        if page is None:
-            continue
-        words = page.words or []
-        text = page_text([w[4] for w in words])
-        cut = snippet(text, tokens)
-        phrase = " ".join(tokens) in text.folded
-        rects = [words[i][:4] for i in words_at(text.spans, cut.matches)]
-        doc = by_id[page.document_id]
+    for score, doc_id, number, row, text, matches in ranked:
+        cut = snippet(text, tokens, terms=terms, matches=matches)
+        packed = boxes.get(row.id) or b""
+        rects = [
+            unpack_box(packed, i)
+            for i in words_at(text.text, cut.matches)
+            if (i + 1) * 16 <= len(packed)
+        ]
         results.append(
             {
-                "document_id": doc.id,
-                "title": doc.title,
-                "page": page.number,
-                "label": page.label,
+                "document_id": doc_id,
+                "title": titles[doc_id],
+                "page": number,
+                "label": row.label,
                 "snippet": cut.text,
                 "highlights": [list(h) for h in cut.highlights],
                 "rects": rects,
-                "score": round(hit.score + (1.0 if phrase else 0.0), 4),
+                "score": score,
             }
         )
-    results.sort(key=lambda r: (-r["score"], r["document_id"], r["page"]))
-    return {"query": q, "tokens": tokens, "results": results[:limit]}
+    return {"query": q, "tokens": tokens, "results": results}
 
 
 # --- Reading receipts --------------------------------------------------------------------

@@ -1,1 +1,9 @@
-"""Everything that touches PyMuPDF, and nothing else does. Pure: no Flask, no database."""
+"""Everything that touches PyMuPDF, and nothing else does. Pure: no Flask, no database.
+
+compose.py   writing new Vietnamese PDFs (demo documents, result sheets)
+pipeline.py  checking, sanitising, extracting, rendering, OCR (run inside workers)
+safety.py    scanning every object of a PDF for active content
+worker.py    the worker process (python -m server.pdf.worker), JSON lines on stdio
+pool.py      the server's pool of workers (no PyMuPDF: it only talks to them)
+spec.py      what server and workers agree on (limits, file names; no PyMuPDF)
+"""

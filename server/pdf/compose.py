@@ -97,3 +97,141 @@ def extract_text(pdf: bytes) -> str:
     """All text of a PDF, page after page (for checks and tests)."""
     with pymupdf.open("pdf", pdf) as doc:
         return "\n".join(page.get_text() for page in doc)
+
+
+def long_report(
+    pages: int, *, seed: int = 1, title: str = "Báo cáo tổng hợp", seal: bool = False
+) -> bytes:
+    """A long A4 report in Vietnamese, page after page, fast to write (benchmarks, tests).
+
+    With `seal`, every page carries a red round seal, as signed documents do (colour).
+
+    Unlike `html_to_pdf` it sets each page's lines directly, so hundreds of pages take a
+    second or two; every page has a heading, numbered paragraphs and a small table.
+    """
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - made-up text, reproducible
+    # Each report is about a few topics, as real ones are: a search for a topic's words
+    # finds some documents, not all of them.
+    topics = [
+        [
+            "dự toán thu ngân sách nhà nước",
+            "chi ngân sách địa phương",
+            "báo cáo thẩm tra của Ban Kinh tế - Ngân sách",
+            "nguồn thu từ tiền sử dụng đất",
+        ],
+        [
+            "kế hoạch đầu tư công trung hạn",
+            "giải ngân vốn đầu tư công",
+            "dự án cao tốc Khánh Hòa - Buôn Ma Thuột",
+            "công tác giải phóng mặt bằng",
+        ],
+        [
+            "cấp nước sinh hoạt mùa khô",
+            "công trình thủy lợi hồ Ea Súp",
+            "phòng, chống hạn hán và xâm nhập mặn",
+            "nước tưới cho cây cà phê",
+        ],
+        [
+            "chương trình mục tiêu quốc gia",
+            "giảm nghèo bền vững",
+            "vùng đồng bào dân tộc thiểu số",
+            "hỗ trợ nhà ở cho hộ nghèo",
+        ],
+        [
+            "chuyển đổi số trong cơ quan nhà nước",
+            "dịch vụ công trực tuyến toàn trình",
+            "cơ sở dữ liệu dân cư",
+            "chữ ký số cho cán bộ, công chức",
+        ],
+        [
+            "sản lượng cà phê, sầu riêng, hồ tiêu",
+            "liên kết chuỗi giá trị nông sản",
+            "mã số vùng trồng xuất khẩu",
+            "hợp tác xã nông nghiệp kiểu mới",
+        ],
+        [
+            "nâng cao chất lượng giáo dục",
+            "hỗ trợ học phí cho học sinh, sinh viên",
+            "sắp xếp mạng lưới trường lớp",
+            "đội ngũ giáo viên mầm non",
+        ],
+        [
+            "bảo hiểm y tế toàn dân",
+            "Bệnh viện Đa khoa vùng Tây Nguyên",
+            "y tế cơ sở ở các xã, phường",
+            "phòng, chống dịch bệnh",
+        ],
+        [
+            "phát triển du lịch Buôn Ma Thuột",
+            "Lễ hội Cà phê Buôn Ma Thuột",
+            "không gian văn hóa cồng chiêng",
+            "bảo tồn buôn làng truyền thống",
+        ],
+        [
+            "quản lý đất đai và tài nguyên",
+            "bảo vệ và phát triển rừng",
+            "xử lý chất thải rắn sinh hoạt",
+            "khai thác khoáng sản trái phép",
+        ],
+    ]
+    common = [
+        "ý kiến, kiến nghị của cử tri",
+        "Hội đồng nhân dân tỉnh giám sát",
+        "Ủy ban nhân dân các xã, phường",
+        "tăng trưởng kinh tế của tỉnh Đắk Lắk",
+    ]
+    phrases = common + [p for topic in rng.sample(topics, 3) for p in topic]
+    linkers = ["và", "đồng thời", "trong đó", "nhằm", "theo", "gắn với", "để", "về"]
+    font = pymupdf.Font("notos")
+    bold = pymupdf.Font("notosbo")
+    width = A4.width - 2 * MARGIN_X
+    # Measured once: Font.text_length is too slow to call for every candidate line.
+    size = {t: font.text_length(t, fontsize=10) for t in [*phrases, *linkers, " ", ","]}
+    doc = pymupdf.open()
+    for number in range(1, pages + 1):
+        page = doc.new_page(width=A4.width, height=A4.height)
+        writer = pymupdf.TextWriter(page.rect)
+        y = MARGIN_TOP + 20
+        writer.append((MARGIN_X, y), f"{title} - Mục {number}", font=bold, fontsize=13)
+        y += 26
+        while y < A4.height - MARGIN_BOTTOM - 90:
+            line = rng.choice(phrases)
+            used = size[line]
+            while True:
+                linker, phrase = rng.choice(linkers), rng.choice(phrases)
+                extra = 2 * size[" "] + size[linker] + size[phrase]
+                if used + extra + size[","] > width:
+                    break
+                line, used = f"{line} {linker} {phrase}", used + extra
+            line = line[0].upper() + line[1:] + ("." if rng.random() < 0.4 else ",")
+            writer.append((MARGIN_X, y), line, font=font, fontsize=10)
+            y += 15
+        for row in range(4):
+            cells = (f"Khoản {row + 1}", f"{rng.randint(100, 99999):,}".replace(",", "."))
+            writer.append((MARGIN_X, y + 15 * row), cells[0], font=font, fontsize=10)
+            writer.append(
+                (A4.width - MARGIN_X - 80, y + 15 * row), cells[1], font=font, fontsize=10
+            )
+        writer.write_text(page)
+        page.draw_rect(pymupdf.Rect(MARGIN_X - 4, y - 12, A4.width - MARGIN_X, y + 50), width=0.6)
+        if seal:
+            centre = pymupdf.Point(A4.width - MARGIN_X - 70, A4.height - MARGIN_BOTTOM - 40)
+            red = (0.8, 0.1, 0.1)
+            page.draw_circle(centre, 42, color=red, width=2.5, stroke_opacity=0.8)
+            page.draw_circle(centre, 30, color=red, width=1, stroke_opacity=0.8)
+            stamp = pymupdf.TextWriter(page.rect, color=red)
+            stamp.append(pymupdf.Point(centre.x - 15, centre.y + 3), "HĐND", font=bold, fontsize=8)
+            stamp.write_text(page)
+        footer = f"Trang {number}/{pages}"
+        page.insert_text(
+            ((A4.width - font.text_length(footer, 8.5)) / 2, A4.height - MARGIN_BOTTOM / 2),
+            footer,
+            fontsize=8.5,
+        )
+    doc.set_metadata({"title": title, "creator": "Phòng họp không giấy"})
+    doc.subset_fonts()
+    data: bytes = doc.tobytes(garbage=3, deflate=True)
+    doc.close()
+    return data

@@ -64,12 +64,15 @@ class TaskFailed(PoolError):
 class Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, nice: int = 0) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         env.setdefault("OMP_THREAD_LIMIT", "1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.pdf.worker", "--memory-mb", str(memory_mb)],
+            [
+                *(sys.executable, "-m", "server.pdf.worker"),
+                *("--memory-mb", str(memory_mb), "--nice", str(nice)),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=ROOT,
@@ -192,23 +195,28 @@ class Worker:
 class Pool:
     """At most `size` workers, each doing one call at a time; callers queue for them."""
 
-    def __init__(self, size: int, memory_mb: int, max_calls: int = 500) -> None:
+    def __init__(self, size: int, memory_mb: int, max_calls: int = 500, nice: int = 0) -> None:
         self.size = max(1, size)
         self.memory_mb = memory_mb
+        #: Added to the workers' niceness: background work yields the CPU to the rest.
+        self.nice = nice
         #: A worker is replaced after this many calls, to return its memory.
         self.max_calls = max_calls
         self._slots = threading.BoundedSemaphore(self.size)
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._workers: set[Worker] = set()
+        #: Workers killed after overrunning their time or dying.
         self.replaced = 0
+        #: Calls made, by operation (for tests and metrics).
+        self.calls: dict[str, int] = {}
 
     def _take(self) -> Worker:
         while True:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
-                worker = Worker(self.memory_mb)
+                worker = Worker(self.memory_mb, self.nice)
                 with self._lock:
                     self._workers.add(worker)
                 return worker
@@ -232,6 +240,7 @@ class Pool:
         wait: float = 30.0,
     ) -> Any:
         """Run `op` on a free worker within `timeout` seconds (waiting up to `wait` for one)."""
+        self.calls[op] = self.calls.get(op, 0) + 1
         if not self._slots.acquire(timeout=wait):
             raise PoolBusy()
         try:
@@ -245,8 +254,12 @@ class Pool:
                 self.replaced += 1
                 self._discard(worker)
                 raise
-            except TaskFailed:
-                self._release(worker)
+            except TaskFailed as failed:
+                if failed.code == "document_too_complex":
+                    # Out of memory: the worker leaves after answering; never reuse it.
+                    self._discard(worker)
+                else:
+                    self._release(worker)
                 raise
             except BaseException:
                 # The caller gave up mid-call (an exception in on_message, a greenlet kill):
@@ -281,15 +294,15 @@ class Pool:
                 break
 
 
-_shared: Pool | None = None
+_shared: dict[int, Pool] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_pool(size: int, memory_mb: int) -> Pool:
-    """This process's pool, created on first use with these settings."""
-    global _shared
+def shared_pool(size: int, memory_mb: int, nice: int = 0) -> Pool:
+    """This process's pool for work of this niceness, created on first use."""
     with _shared_lock:
-        if _shared is None:
-            _shared = Pool(size, memory_mb)
-            atexit.register(_shared.shutdown)
-        return _shared
+        pool = _shared.get(nice)
+        if pool is None:
+            pool = _shared[nice] = Pool(size, memory_mb, nice=nice)
+            atexit.register(pool.shutdown)
+        return pool

@@ -59,45 +59,38 @@ def scan(doc: pymupdf.Document) -> dict[int, set[str]]:
     return found
 
 
-#: Keys removed from any dictionary holding them.
-_STRIP_KEYS = (
-    "AA",
-    "OpenAction",
-    "JS",
-    "JavaScript",
-    "EmbeddedFiles",
-    "AcroForm",
-    "XFA",
-    "RichMedia",
-    "URI",
-    "Names",
+_ACTIONS = (
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToR",
+    "/GoToE",
+    "/URI",
+    "/RichMediaExecute",
 )
 
 
 def strip(doc: pymupdf.Document, found: dict[int, set[str]]) -> None:
-    """Null the keys that carry active content in the objects `scan` found.
+    """Remove active content from the objects `scan` found.
 
-    Objects that are themselves an action or an attachment are emptied.
+    An object that is itself an action, a file specification or an embedded file is
+    emptied. Otherwise every top-level key that is dangerous, or whose direct value holds
+    a dangerous name somewhere inside, is set to null: safety comes before keeping an
+    odd dictionary a hostile file hid it in. Indirect values are objects of their own,
+    found and handled by the scan.
     """
     for xref in found:
         if xref == 0:
             continue
         kind = doc.xref_get_key(xref, "Type")[1]
         action = doc.xref_get_key(xref, "S")[1]
-        if kind in ("/EmbeddedFile", "/Filespec", "/Action") or action in (
-            "/JavaScript",
-            "/Launch",
-            "/SubmitForm",
-            "/ImportData",
-            "/GoToR",
-            "/GoToE",
-            "/URI",
-            "/RichMediaExecute",
-        ):
+        if kind in ("/EmbeddedFile", "/Filespec", "/Action") or action in _ACTIONS:
             if doc.xref_is_stream(xref):
                 doc.update_stream(xref, b"")
             doc.update_object(xref, "<<>>")
             continue
-        for key in _STRIP_KEYS:
-            if doc.xref_get_key(xref, key)[0] != "null":
+        for key in doc.xref_get_keys(xref):
+            kind_of_value, value = doc.xref_get_key(xref, key)
+            if key in DANGEROUS_NAMES or (kind_of_value in ("dict", "array") and names_in(value)):
                 doc.xref_set_key(xref, key, "null")

@@ -17,11 +17,31 @@ import json
 import os
 import resource
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 from typing import IO, Any
 
 from server.pdf import annotate, pipeline
+
+
+def _die_with_parent() -> None:
+    """End this worker when the server that started it is gone (even after a SIGKILL).
+
+    A watcher thread notices the worker being handed to another parent. (Linux's
+    PR_SET_PDEATHSIG would fire when the *thread* that started the worker ends, which in
+    threading mode is any request thread.)
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -78,6 +98,7 @@ def _op_render(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
         Path(args["out"]),
         pipeline.Limits.from_dict(args.get("limits")),
         watermark=args.get("watermark"),
+        photo=bool(args.get("photo")),
     )
 
 
@@ -98,7 +119,6 @@ def _op_ping(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
 
 def _op_sleep(args: dict[str, Any], emit: pipeline.Emit) -> dict[str, Any]:
     """For tests of the pool: hang (or allocate) as asked."""
-    import time
 
     if args.get("allocate_mb"):
         blob = bytearray(int(args["allocate_mb"]) * 1024 * 1024)
@@ -177,7 +197,11 @@ def serve(requests: IO[str], answers: IO[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--nice", type=int, default=0)
     options = parser.parse_args(argv)
+    if options.nice > 0:
+        os.nice(options.nice)
+    _die_with_parent()
     _limit_memory(options.memory_mb)
     # Answers go to a private copy of stdout; anything else printed (a library's warning)
     # lands on stderr and cannot corrupt the protocol.

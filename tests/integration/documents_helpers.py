@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 import pymupdf
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from server.documents import processing
 from server.pdf.compose import PageFooter, html_to_pdf
@@ -44,13 +46,18 @@ def upload(
     filename: str = "to-trinh.pdf",
     **fields: Any,
 ) -> Any:
+    """POST a multipart upload, encoded in memory (Werkzeug's test client would spool a large
+    body into a temporary file it leaves to the garbage collector)."""
     form: dict[str, Any] = {
         k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()
     }
     if data is not None:
-        form["file"] = (io.BytesIO(data), filename)
+        form["file"] = FileStorage(io.BytesIO(data), filename, content_type="application/pdf")
+    boundary, body = encode_multipart(form)
     return api.post(
-        f"/api/agenda/{item_id}/documents", data=form, content_type="multipart/form-data"
+        f"/api/agenda/{item_id}/documents",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
@@ -74,3 +81,15 @@ def settle() -> None:
 def item_ids(api: Any, meeting_id: int) -> list[int]:
     agenda = api.get(f"/api/meetings/{meeting_id}").json["agenda"]
     return [i["id"] for i in agenda if not i["has_children"]]
+
+
+def scanned_pdf(text_pdf: bytes, dpi: int = 150) -> bytes:
+    """Every page replaced by a grey picture of itself (a scan without a text layer)."""
+    src = pymupdf.open("pdf", text_pdf)
+    out = pymupdf.open()
+    for page in src:
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, pixmap=pix)
+    data: bytes = out.tobytes(deflate=True)
+    return data

@@ -27,13 +27,13 @@ test-fast: $(VENV)/.dev
 	$(VENV)/bin/pytest -m "not browser and not slow"
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check server tests bench kiosk migrations
-	$(VENV)/bin/ruff format --check server tests bench kiosk migrations
+	$(VENV)/bin/ruff check server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff format --check server tests bench kiosk migrations deploy
 	$(VENV)/bin/mypy
 
 fmt: $(VENV)/.dev
-	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations
-	$(VENV)/bin/ruff format server tests bench kiosk migrations
+	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff format server tests bench kiosk migrations deploy
 
 ## bench: every benchmark; writes bench/results/latest.json and latest.md
 bench: $(VENV)/.dev client

@@ -75,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ping_interval=10,
         ping_timeout=10,
     )
+    from server.realtime.transport import cap_websocket_messages
+
+    cap_websocket_messages(socketio.server)
 
     _register_features(app)
     return app

@@ -10,6 +10,7 @@ python-socketio client sharing that cookie.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 import psutil
 import requests
 import socketio
+import websocket
 
 from tests.conftest import TEST_SECRET, build_app, migrate_and_seed
 from tests.services import free_port
@@ -202,6 +204,15 @@ class Tablet:
         raise TimeoutError(f"no {event} within {timeout} s; got {[n for n, _ in self.received]}")
 
     def close(self) -> None:
-        if self.sio is not None and self.sio.connected:
-            self.sio.disconnect()
+        if self.sio is not None:
+            if self.sio.connected:
+                self.sio.disconnect()
+            # When the server closed first, the client leaves its WebSocket open.
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                with contextlib.suppress(OSError, websocket.WebSocketException):
+                    if ws.connected:
+                        ws.close()
+                    else:
+                        ws.shutdown()
         self.http.close()

@@ -112,6 +112,8 @@ class Tablets:
     def __init__(self, processes: int) -> None:
         self.clients = [ClientProcess() for _ in range(processes)]
         self.counts: dict[str, int] = {}
+        #: Connection attempts that failed and were tried again, per group.
+        self.retried: dict[str, int] = {}
 
     def _all(self, body: dict[str, Any] | Callable[[int], dict[str, Any]]) -> list[Any]:
         for i, client in enumerate(self.clients):
@@ -137,6 +139,7 @@ class Tablets:
         if failed:
             raise RuntimeError(f"{failed} tablets could not join: {answers}")
         self.counts[group] = done + sum(a["connected"] for a in answers)
+        self.retried[group] = self.retried.get(group, 0) + sum(a["retried"] for a in answers)
 
     def await_seq(self, group: str, seq: int) -> int:
         body = {"cmd": "await", "group": group, "seq": seq, "timeout": AWAIT_TIMEOUT}
@@ -263,6 +266,8 @@ class Measured:
     cpu_ms: float
     #: How long the chair's request took to answer (median).
     request_ms: float
+    #: Joins that failed (the server dropped the connection) and were tried again.
+    join_retries: int = 0
 
     def p(self, pct: float) -> float:
         return percentile(self.latencies_ms, pct)
@@ -305,6 +310,7 @@ class Side:
             tablets.counts[self.group],
             self.cpu * 1000 / rounds,
             median(self.requests_ms),
+            tablets.retried.get(self.group, 0),
         )
 
 
@@ -444,7 +450,8 @@ def _spec(urls: Sequence[str], cookies: Sequence[str | None], start: int, stop: 
 def _report(r: Result, since: float) -> None:
     log(
         f"N={r.n}, {r.label}: p50 {r.ours.p(50):.0f} / p99 {r.ours.p(99):.0f} ms "
-        f"(bare {r.bare.p(50):.0f} / {r.bare.p(99):.0f}), missed {r.ours.missed}",
+        f"(bare {r.bare.p(50):.0f} / {r.bare.p(99):.0f}), missed {r.ours.missed}, "
+        f"joins retried {r.ours.join_retries}",
         since,
     )
 
@@ -592,7 +599,8 @@ def figures(results: list[Result], elapsed: float) -> list[Figure]:
                 met=r.ours.missed == 0,
                 baseline=r.bare.missed,
                 baseline_label=BARE,
-                notes=f"over {r.ours.rounds} rounds of {r.ours.tablets} tablets",
+                notes=f"over {r.ours.rounds} rounds of {r.ours.tablets} tablets; "
+                f"joins tried again: {r.ours.join_retries} (bare {r.bare.join_retries})",
             )
         )
         out.append(
@@ -646,6 +654,7 @@ def save_raw(results: list[Result], elapsed: float) -> None:
             "missed": m.missed,
             "cpu_ms_per_broadcast": m.cpu_ms,
             "request_ms_median": m.request_ms,
+            "join_retries": m.join_retries,
             "samples": len(m.latencies_ms),
         }
 

@@ -4,7 +4,8 @@ Driven by JSON lines on stdin, answering one JSON line on stdout per command:
 
     {"cmd": "connect", "group": "ours", "meeting_id": 1, "kind": "lean",
      "tablets": [{"url", "cookie"}, ...]}
-        -> {"connected": n, "failed": k, "errors": [...]}   (each tablet connects and joins)
+        -> {"connected": n, "failed": k, "errors": [...], "retried": r}
+           (each tablet connects and joins, trying up to 3 times)
     {"cmd": "await", "group": "ours", "seq": 17, "timeout": 10}
         -> {"missing": k}   once every tablet of the group has that seq, or at the timeout
     {"cmd": "collect", "group": "ours", "seqs": [17, 18]}
@@ -42,6 +43,7 @@ import websocket  # noqa: E402
 from gevent.fileobject import FileObjectPosix  # noqa: E402
 
 EVENT = "agenda.current"
+ATTEMPTS = 3
 
 
 class SocketIOTablet:
@@ -152,15 +154,23 @@ def _connect_one(
     meeting_id: int,
     tablets: list[SocketIOTablet | LeanTablet],
     errors: list[str],
+    retries: list[str],
     spec: dict[str, Any],
 ) -> None:
-    tablet = kind()
-    try:
-        tablet.connect(spec["url"], spec.get("cookie"), meeting_id)
-    except Exception as exc:
-        errors.append(repr(exc)[:200])
+    # Like a real tablet, try again when the connection drops while the server is swamped.
+    for attempt in range(ATTEMPTS):
+        tablet = kind()
+        try:
+            tablet.connect(spec["url"], spec.get("cookie"), meeting_id)
+        except Exception as exc:
+            if attempt == ATTEMPTS - 1:
+                errors.append(repr(exc)[:200])
+                return
+            retries.append(repr(exc)[:200])
+            gevent.sleep(1 + attempt)
+            continue
+        tablets.append(tablet)
         return
-    tablets.append(tablet)
 
 
 def main() -> None:
@@ -175,12 +185,20 @@ def main() -> None:
         cmd = json.loads(line)
         if cmd["cmd"] == "connect":
             errors: list[str] = []
+            retries: list[str] = []
             kind = KINDS[cmd.get("kind", "lean")]
             tablets = groups.setdefault(cmd["group"], [])
-            job = functools.partial(_connect_one, kind, cmd["meeting_id"], tablets, errors)
+            job = functools.partial(_connect_one, kind, cmd["meeting_id"], tablets, errors, retries)
             before = len(tablets)
             gevent.pool.Pool(50).map(job, cmd["tablets"])
-            reply({"connected": len(tablets) - before, "failed": len(errors), "errors": errors[:5]})
+            reply(
+                {
+                    "connected": len(tablets) - before,
+                    "failed": len(errors),
+                    "errors": errors[:5],
+                    "retried": len(retries),
+                }
+            )
         elif cmd["cmd"] == "await":
             tablets = groups.get(cmd["group"], [])
             seq, deadline = cmd["seq"], time.monotonic() + cmd["timeout"]

@@ -76,6 +76,9 @@ def defaults() -> dict[str, Any]:
         "PDF_RENDER_TIMEOUT_SECONDS": 30,
         "PDF_WORKER_MEMORY_MB": 1536,
         "SOCKET_EVENTS_PER_10S": 100,
+        # Socket handlers running at once per process (each may hold a database connection;
+        # keep it well under the pool's size + overflow).
+        "SOCKET_HANDLER_SLOTS": 8,
         # At most one presence notice per meeting per this many seconds, per process.
         "PRESENCE_NOTICE_SECONDS": 1.0,
         # After Redis fails, how long publishing pauses before it is tried again.

@@ -10,7 +10,7 @@ from flask_socketio import join_room, leave_room
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from server.errors import BadRequest
-from server.extensions import socketio
+from server.extensions import db, socketio
 from server.meetings import access
 from server.realtime import guards
 from server.realtime.outbox import last_seq, meeting_room, staff_room, user_room
@@ -31,10 +31,22 @@ class MeetingRef(BaseModel):
 
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
-    """Refuse a connection without a logged-in session; join the user's personal room."""
-    if not current_user.is_authenticated:
-        raise ConnectionRefusedError("not_authenticated")
-    join_room(user_room(current_user.id))
+    """Refuse a connection without a logged-in session; join the user's personal room.
+
+    While the database cannot be reached the connection is refused as
+    `service_unavailable` (the client retries), never left hanging.
+    """
+    with guards.handler_slot():
+        try:
+            authenticated = current_user.is_authenticated
+        except guards.DATABASE_UNAVAILABLE:
+            db.session.rollback()
+            raise ConnectionRefusedError("service_unavailable") from None
+        if not authenticated:
+            raise ConnectionRefusedError("not_authenticated")
+        join_room(user_room(current_user.id))
+        # Done with the database: give the connection back to the pool now.
+        db.session.rollback()
 
 
 @socketio.on("disconnect")
@@ -84,7 +96,11 @@ def on_leave(ref: MeetingRef) -> dict[str, Any]:
 @socketio.on("*")
 def on_unknown(event: str, *_args: Any) -> dict[str, Any]:
     """Any event without a handler: an error ack, never a silent drop (and rate-limited)."""
-    refused = guards.refusal()
-    if refused is not None:
-        return refused
-    return guards.error_ack(BadRequest("unknown_event", event=str(event)[:50]))
+    with guards.handler_slot():
+        try:
+            refused = guards.refusal()
+        except Exception as exc:
+            return guards.failure_ack("unknown event", exc)
+        if refused is not None:
+            return refused
+        return guards.error_ack(BadRequest("unknown_event", event=str(event)[:50]))

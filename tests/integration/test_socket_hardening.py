@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from server.extensions import db, socketio
+from tests.conftest import Api, build_app
 from tests.factories import PASSWORD, make_council
 
 
@@ -87,3 +89,36 @@ def test_flood_limit_is_per_connection(app, login, socket_for, demo_meeting_id):
     for _ in range(3):
         first.emit("join", {"meeting_id": demo_meeting_id}, callback=True)
     assert second.emit("join", {"meeting_id": demo_meeting_id}, callback=True)["ok"] is True
+
+
+def test_a_database_that_does_not_answer_in_time_still_gets_an_ack(
+    database_url, tmp_path, demo_meeting_id
+):
+    # A pool of one connection that a long transaction holds: the handler cannot get one.
+    app = build_app(
+        database_url,
+        tmp_path / "storage",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2},
+    )
+    client = Api(app.test_client())
+    assert client.login("delegate01").status_code == 200
+    sio = socketio.test_client(app, flask_test_client=client.client)
+    try:
+        assert sio.is_connected()
+        with app.app_context():
+            held = db.engine.connect()
+            try:
+                ack = sio.emit("join", {"meeting_id": demo_meeting_id}, callback=True)
+                unknown = sio.emit("nope", {}, callback=True)
+            finally:
+                held.close()
+            assert ack["ok"] is False
+            assert ack["error"]["code"] == "service_unavailable"
+            assert unknown["error"]["code"] == "service_unavailable"
+            # Once a connection is free again, the same socket joins.
+            assert sio.emit("join", {"meeting_id": demo_meeting_id}, callback=True)["ok"]
+    finally:
+        sio.disconnect()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

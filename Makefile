@@ -32,13 +32,13 @@ test-client:
 	cd client_web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check server tests bench kiosk migrations
-	$(VENV)/bin/ruff format --check server tests bench kiosk migrations
+	$(VENV)/bin/ruff check server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff format --check server tests bench kiosk migrations deploy
 	$(VENV)/bin/mypy
 
 fmt: $(VENV)/.dev
-	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations
-	$(VENV)/bin/ruff format server tests bench kiosk migrations
+	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff format server tests bench kiosk migrations deploy
 
 ## bench: every benchmark; writes bench/results/latest.json and latest.md
 bench: $(VENV)/.dev client

@@ -63,18 +63,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_login(app)
 
+    from server.realtime.cluster import client_manager
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        # Flask-SocketIO's channel; python-socketio's managers default to "socketio".
-        channel="flask-socketio",
+        # With REDIS_URL: the Redis message queue on Flask-SocketIO's channel
+        # "flask-socketio" (server/realtime/queue.py). Always passed, even as None, so
+        # an app built after another in the same process does not inherit its queue.
+        client_manager=client_manager(app),
         # Same origin only (the default); stated to make it visible.
         cors_allowed_origins=None,
         max_http_buffer_size=1_000_000,
         ping_interval=10,
         ping_timeout=10,
     )
+    from server.realtime.transport import cap_websocket_messages
+
+    cap_websocket_messages(socketio.server)
 
     _register_features(app)
     return app

@@ -24,6 +24,10 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def from_environment() -> dict[str, Any]:
     """The configuration for this process, from environment variables."""
     instance = Path(os.environ.get("INSTANCE_DIR", INSTANCE_DIR))
@@ -45,6 +49,10 @@ def from_environment() -> dict[str, Any]:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        # Presence (connected tablets): each process renews its entries every
+        # PRESENCE_HEARTBEAT_SECONDS; entries of a process that died vanish after the TTL.
+        "PRESENCE_TTL_SECONDS": _float("PRESENCE_TTL_SECONDS", 30.0),
+        "PRESENCE_HEARTBEAT_SECONDS": _float("PRESENCE_HEARTBEAT_SECONDS", 10.0),
     }
 
 
@@ -71,4 +79,11 @@ def defaults() -> dict[str, Any]:
         "PDF_RENDER_TIMEOUT_SECONDS": 30,
         "PDF_WORKER_MEMORY_MB": 1536,
         "SOCKET_EVENTS_PER_10S": 100,
+        # Socket handlers running at once per process (each may hold a database connection;
+        # keep it well under the pool's size + overflow).
+        "SOCKET_HANDLER_SLOTS": 8,
+        # At most one presence notice per meeting per this many seconds, per process.
+        "PRESENCE_NOTICE_SECONDS": 1.0,
+        # After Redis fails, how long publishing pauses before it is tried again.
+        "REDIS_RETRY_SECONDS": 3.0,
     }

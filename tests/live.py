@@ -1,7 +1,8 @@
 """Real server processes for system tests and benchmarks.
 
 `LiveServer` runs `python -m server.wsgi` (the production entry point, under gevent or
-eventlet) on a free loopback port against a database prepared with `prepare_database`,
+eventlet), or gunicorn with deploy/gunicorn.conf.py (`launcher="gunicorn"`), on a free
+loopback port against a database prepared with `prepare_database`,
 and can be stopped, killed with SIGKILL and restarted. `login_session` and
 `socket_client` act as a tablet: an HTTP session with its cookie and CSRF token, and a
 python-socketio client sharing that cookie.
@@ -9,6 +10,7 @@ python-socketio client sharing that cookie.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
 import socketio
+import websocket
 
 from tests.conftest import TEST_SECRET, build_app, migrate_and_seed
 from tests.services import free_port
@@ -38,6 +42,8 @@ class LiveServer:
     storage: Path
     async_mode: str = "gevent"
     redis_url: str | None = None
+    #: "python" (python -m server.wsgi) or "gunicorn" (one gevent worker, as in production).
+    launcher: str = "python"
     port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
@@ -75,11 +81,27 @@ class LiveServer:
         env.update(self.extra_env)
         return env
 
+    def command(self) -> list[str]:
+        if self.launcher == "gunicorn":
+            config = str(ROOT / "deploy" / "gunicorn.conf.py")
+            return [sys.executable, "-m", "gunicorn", "-c", config, "server.wsgi:app"]
+        return [sys.executable, "-m", "server.wsgi"]
+
+    @property
+    def pid(self) -> int | None:
+        """The serving process (under gunicorn, the worker rather than the master)."""
+        if self.process is None:
+            return None
+        if self.launcher == "gunicorn":
+            children = psutil.Process(self.process.pid).children()
+            return children[0].pid if children else None
+        return self.process.pid
+
     def start(self, timeout: float = 60.0) -> LiveServer:
         self.storage.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server.wsgi"],
+                self.command(),
                 cwd=ROOT,
                 env=self.environment(),
                 stdout=log,
@@ -110,13 +132,19 @@ class LiveServer:
     def kill(self) -> None:
         """SIGKILL: no cleanup, no flushing, as when the machine loses power to the process."""
         if self.process is not None:
+            if self.launcher == "gunicorn":
+                for child in psutil.Process(self.process.pid).children():
+                    child.kill()
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=30)
             self.process = None
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
+            # gunicorn: SIGQUIT is its quick shutdown (SIGTERM waits for open WebSockets).
+            self.process.send_signal(
+                signal.SIGQUIT if self.launcher == "gunicorn" else signal.SIGTERM
+            )
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -176,6 +204,15 @@ class Tablet:
         raise TimeoutError(f"no {event} within {timeout} s; got {[n for n, _ in self.received]}")
 
     def close(self) -> None:
-        if self.sio is not None and self.sio.connected:
-            self.sio.disconnect()
+        if self.sio is not None:
+            if self.sio.connected:
+                self.sio.disconnect()
+            # When the server closed first, the client leaves its WebSocket open.
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                with contextlib.suppress(OSError, websocket.WebSocketException):
+                    if ws.connected:
+                        ws.close()
+                    else:
+                        ws.shutdown()
         self.http.close()

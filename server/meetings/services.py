@@ -438,10 +438,15 @@ def attendance_rows(meeting_id: int) -> dict[int, Attendance]:
     return {row.user_id: row for row in rows}
 
 
-def quorum_of(meeting: Meeting, rows: dict[int, Attendance] | None = None) -> Quorum:
+def quorum_of(
+    meeting: Meeting,
+    rows: dict[int, Attendance] | None = None,
+    member_ids: set[int] | None = None,
+) -> Quorum:
     settings = settings_of(meeting.council)
     rows = attendance_rows(meeting.id) if rows is None else rows
-    member_ids = {m.user_id for m, _ in members(meeting.council_id)}
+    if member_ids is None:
+        member_ids = {m.user_id for m, _ in members(meeting.council_id)}
     counted = ("present", "online") if settings.online_attendance else ("present",)
     present = sum(1 for uid, r in rows.items() if uid in member_ids and r.state in counted)
     return quorum(len(member_ids), present, settings.quorum_numerator, settings.quorum_denominator)
@@ -464,7 +469,8 @@ def attendance_counts(
     counts = {s: 0 for s in ("present", "online", "excused", "absent", "not_checked_in")}
     for entry in entries:
         counts[entry["state"]] += 1
-    q = quorum_of(meeting, rows)
+    # The entries are the members: no need to load them a second time.
+    q = quorum_of(meeting, rows, {entry["user_id"] for entry in entries})
     return {
         "members": q.members,
         "present": q.present,

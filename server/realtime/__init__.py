@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("realtime", __name__, url_prefix="/api")
 
-from server.realtime import events, messages, routes, sections  # noqa: E402, F401
+from server.realtime import cluster, events, messages, presence, routes, sections  # noqa: E402, F401

@@ -49,14 +49,10 @@ class Tablet:
                     raise
                 gevent.sleep(1 + attempt)
         self.http.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
-        # As the tablet app does: reconnect when the connection drops, then join again and
-        # take the state (which holds any result missed meanwhile).
-        self.sio = socketio.Client(
-            http_session=self.http,
-            reconnection=True,
-            reconnection_delay=0.5,
-            reconnection_delay_max=2,
-        )
+        # As a tablet does: reconnect when the connection drops (python-socketio's default
+        # backoff: 1 s doubling to 5 s, randomised), then join again and take the state, which
+        # holds any result missed meanwhile.
+        self.sio = socketio.Client(http_session=self.http, reconnection=True)
         self.meeting_id = 0
         self.joined = False
         self.closed: dict[int, float] = {}

@@ -103,7 +103,9 @@ class Clients:
 
     def __init__(self, url: str, meeting_id: int, users: list[str], workdir: Path) -> None:
         self.processes: list[subprocess.Popen[str]] = []
+        self.logs: list[Path] = []
         self.sizes: list[int] = []
+        self.unjoined = 0
         for start in range(0, len(users), TABLETS_PER_CLIENT):
             chunk = users[start : start + TABLETS_PER_CLIENT]
             config = workdir / f"clients-{start}.json"
@@ -112,7 +114,8 @@ class Clients:
                     {"url": url, "meeting_id": meeting_id, "tablets": [[u, "demo"] for u in chunk]}
                 )
             )
-            with (workdir / f"clients-{start}.log").open("ab") as log:
+            self.logs.append(workdir / f"clients-{start}.log")
+            with self.logs[-1].open("ab") as log:
                 self.processes.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "bench.voting_client", str(config)],
@@ -128,16 +131,18 @@ class Clients:
             for process in self.processes:
                 ready = self._read(process)
                 assert "ready" in ready, ready
+                self.unjoined += int(ready["unjoined"])
         except BaseException:
             self.kill()
             raise
 
-    @staticmethod
-    def _read(process: subprocess.Popen[str]) -> dict[str, Any]:
+    def _read(self, process: subprocess.Popen[str]) -> dict[str, Any]:
         assert process.stdout is not None
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError("a client process died")
+            log = self.logs[self.processes.index(process)]
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"a client process died; its log ends:\n{tail}")
         message: dict[str, Any] = json.loads(line)
         return message
 
@@ -175,6 +180,7 @@ class Clients:
         for process in self.processes:
             answer = self._read(process)
             received += answer["received"]
+            assert answer["unjoined"] <= self.unjoined
             caught_up += answer["caught_up"]
             drops += answer["drops"]
         return received, caught_up, drops
@@ -256,6 +262,7 @@ def measure(server: LiveServer, n: int, workdir: Path) -> dict[str, Any]:
         "missing_result": sum(1 for r in received if r is None),
         "caught_up": caught_up,
         "drops": drops,
+        "unjoined": clients.unjoined,
     }
 
 
@@ -289,7 +296,8 @@ def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
                notes=f"p50 {median(raw['result_ms']):.0f} ms; closeVote answered in "
                f"{raw['close_answer_ms']:.0f} ms; {raw['caught_up']} tablets had it by "
                f"catching up after a dropped connection ({raw['drops']} drops during the "
-               f"vote); {raw['missing_result']} without it after 30 s"),
+               f"vote); {raw['missing_result']} without it after 30 s; {raw['unjoined']} "
+               "tablets could not join at all"),
         Figure(NAME, f"{label}: tablets without the result", raw["missing_result"], "tablets",
                "= 0", raw["missing_result"] == 0),
     ]  # fmt: skip
@@ -312,7 +320,20 @@ def run_backend(backend: str, workdir: Path) -> list[Figure]:
         server = LiveServer(database_url=url, storage=storage).start()
         try:
             for n in SIZES:
-                raw = measure(server, n, workdir)
+                try:
+                    raw = measure(server, n, workdir)
+                except Exception as exc:
+                    print(f"   {backend} N={n} failed: {exc}", flush=True)
+                    figures.append(
+                        Figure(
+                            NAME,
+                            f"{backend}, N={n}: run",
+                            math.nan,
+                            "",
+                            notes=f"failed: {exc}"[:300],
+                        )
+                    )
+                    continue
                 print(
                     f"   {backend} N={n}: {json.dumps({k: v for k, v in raw.items() if not k.endswith('_ms')})}",  # noqa: E501
                     flush=True,

@@ -4,11 +4,11 @@ Patched by gevent before anything else loads, so a few hundred tablets (an HTTP 
 Socket.IO connection each) live in one process. Talks to its parent in JSON lines:
 
     argv[1]  a JSON file: {"url", "meeting_id", "tablets": [[username, password], ...]}
-    stdout   {"ready": n}                        logged in, connected, joined
+    stdout   {"ready": n, "unjoined": k}         logged in, connected, joined (k could not)
     stdin    {"round": id, "t0": epoch, "requests": [[index, method, path, body, offset], ...]}
     stdout   {"round": id, "answers": [[index, status, sent_at, latency_ms], ...]}
     stdin    {"await": "vote.closed", "motion_id": m, "timeout": s}
-    stdout   {"received": [epoch or null per tablet], "caught_up": n, "drops": n}
+    stdout   {"received": [epoch or null per joined tablet], "unjoined", "caught_up", "drops"}
     stdin    {"quit": true}
 """
 
@@ -35,19 +35,24 @@ class Tablet:
     def __init__(self, url: str, username: str, password: str) -> None:
         self.url = url
         self.http = requests.Session()
-        answer = self.http.post(
-            f"{url}/api/auth/login", json={"username": username, "password": password}, timeout=60
-        )
-        answer.raise_for_status()
+        for attempt in range(5):
+            try:
+                answer = self.http.post(
+                    f"{url}/api/auth/login",
+                    json={"username": username, "password": password},
+                    timeout=60,
+                )
+                answer.raise_for_status()
+                break
+            except requests.RequestException:
+                if attempt == 4:
+                    raise
+                gevent.sleep(1 + attempt)
         self.http.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
-        # As the tablet app does: reconnect when the connection drops, then join again and
-        # take the state (which holds any result missed meanwhile).
-        self.sio = socketio.Client(
-            http_session=self.http,
-            reconnection=True,
-            reconnection_delay=0.5,
-            reconnection_delay_max=2,
-        )
+        # As a tablet does: reconnect when the connection drops (python-socketio's default
+        # backoff: 1 s doubling to 5 s, randomised), then join again and take the state, which
+        # holds any result missed meanwhile.
+        self.sio = socketio.Client(http_session=self.http, reconnection=True)
         self.meeting_id = 0
         self.joined = False
         self.closed: dict[int, float] = {}
@@ -141,8 +146,15 @@ def main() -> None:
     )
     pool.join()
     joining = gevent.pool.Pool(2)
-    list(joining.imap(lambda t: t.connect(config["meeting_id"]), tablets))
-    write({"ready": len(tablets)})
+
+    def join(tablet: Tablet) -> None:
+        try:
+            tablet.connect(config["meeting_id"])
+        except Exception as exc:  # counted and reported; the tablet still votes over HTTP
+            print(f"tablet could not join: {exc!r}", file=sys.stderr, flush=True)
+
+    list(joining.imap(join, tablets))
+    write({"ready": len(tablets), "unjoined": sum(1 for t in tablets if not t.joined)})
     while True:
         message = read_message()
         if message.get("quit"):
@@ -153,11 +165,13 @@ def main() -> None:
         elif "await" in message:
             motion_id = int(message["motion_id"])
             deadline = time.time() + float(message["timeout"])
-            while time.time() < deadline and not all(motion_id in t.closed for t in tablets):
+            joined = [t for t in tablets if t.joined]
+            while time.time() < deadline and not all(motion_id in t.closed for t in joined):
                 gevent.sleep(0.005)
             write(
                 {
-                    "received": [t.closed.get(motion_id) for t in tablets],
+                    "received": [t.closed.get(motion_id) for t in joined],
+                    "unjoined": len(tablets) - len(joined),
                     "caught_up": sum(1 for t in tablets if motion_id in t.caught_up),
                     "drops": sum(t.drops for t in tablets),
                 }

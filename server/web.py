@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(sa.exc.OperationalError, _database_error)
+    # No connection free within the pool's timeout (overload): 503, retry, not a 500.
+    app.register_error_handler(sa.exc.TimeoutError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_security_headers)
 

@@ -19,6 +19,7 @@ from server.realtime.presence import presence_of
 from server.realtime.presence_rules import Connection
 from server.realtime.state import meeting_state
 
+
 class MeetingRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -894,3 +894,41 @@ def test_openapi_lists_the_voting_operations(client):
         "getResultSheet",
         "announceResult",
     } <= ids
+
+
+def test_overload_answers_503_and_the_retry_counts_once(database_url, tmp_path):
+    """When no database connection frees up in time, the tablet gets 503 (and retries),
+    never a 500; the retry is recorded once."""
+    from tests.conftest import Api, build_app
+
+    app = build_app(
+        database_url,
+        tmp_path / "storage",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2},
+    )
+    try:
+        tablets = {}
+        for name in ("secretary", "chair", "delegate01"):
+            tablets[name] = Api(app.test_client())
+            assert tablets[name].login(name).status_code == 200
+        meeting_id = tablets["secretary"].get("/api/meetings").json["meetings"][0]["id"]
+        hall = Hall(app, lambda name: tablets[name], meeting_id)
+        hall.check_in(range(1, 41))
+        motion = hall.opened()
+        url = f"/api/motions/{motion['id']}/ballot"
+        with app.app_context():
+            held = db.engine.connect()  # every connection of the pool is busy
+            try:
+                busy = tablets["delegate01"].post(url, json={"choice": "yes"})
+            finally:
+                held.close()
+        assert busy.status_code == 503
+        assert busy.json["error"]["code"] == "service_unavailable"
+        assert busy.headers["Retry-After"] == "5"
+        retry = tablets["delegate01"].post(url, json={"choice": "yes"})
+        assert retry.status_code == 200
+        assert hall.close(motion["id"]).json["result"]["yes"] == 1
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -9,6 +9,7 @@ accent is a changed text.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +56,15 @@ class Word(NamedTuple):
         return (self.x0, self.y0, self.x1, self.y1)
 
 
-def parse_words(raw: Iterable[object]) -> list[Word]:
-    """Word boxes from stored JSON (or already parsed); malformed entries are skipped."""
+def parse_words(raw: str | Iterable[object]) -> list[Word]:
+    """Word boxes from the stored JSON text (or already parsed); malformed entries skipped."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw or "[]")
+        except ValueError:
+            return []
+        if not isinstance(raw, list):
+            return []
     words: list[Word] = []
     for item in raw:
         if isinstance(item, Word):
@@ -164,7 +172,7 @@ class _Page:
 class Corpus:
     """The words of a document version, indexed for finding quotes."""
 
-    def __init__(self, pages: Iterable[tuple[int, Iterable[object]]]) -> None:
+    def __init__(self, pages: Iterable[tuple[int, str | Iterable[object]]]) -> None:
         self.pages: dict[int, _Page] = {}
         for number, raw in pages:
             words = parse_words(raw)

@@ -187,7 +187,7 @@ def page_words(page: PageInfo) -> list[anchoring.Word]:
             DocumentPage.document_id == page.document_id, DocumentPage.number == page.number
         )
     )
-    words = anchoring.parse_words(raw or [])
+    words = anchoring.parse_words(raw or "[]")
     with _words_lock:
         _words[key] = words
         while len(_words) > WORDS_CACHED:

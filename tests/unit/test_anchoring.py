@@ -43,6 +43,14 @@ def test_parse_words_skips_what_is_malformed():
     assert [w.text for w in parse_words(raw)] == ["a"]
 
 
+def test_parse_words_reads_the_stored_json_text():
+    assert [w.text for w in parse_words('[[1, 2, 3, 4, "ngân"], [5, 2, 8, 4, "sách"]]')] == [
+        "ngân",
+        "sách",
+    ]
+    assert parse_words("") == parse_words("{}") == parse_words("not json") == []
+
+
 def test_quote_under_a_highlight_with_context():
     words = page("Điều 1. Phê duyệt dự toán thu ngân sách", "năm 2027 là 12.345 tỷ đồng.")
     # A highlight over "dự toán thu" (words 4..6) and a sliver of the next word.

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run serve test test-fast test-client lint fmt typecheck bench client system-deps constraints clean
+.PHONY: run serve test test-fast test-eventlet test-client lint fmt typecheck bench client system-deps constraints clean
 
 ## run: install, build the client, migrate, seed the demo once, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.runtime client
@@ -22,6 +22,13 @@ test: $(VENV)/.dev client
 	$(MAKE) lint
 	$(MAKE) test-client
 	$(VENV)/bin/pytest
+	$(MAKE) test-eventlet
+
+## test-eventlet: the realtime tests against server processes again, under eventlet
+REALTIME_LIVE_TESTS := tests/system/test_scale_out.py tests/system/test_socket_limits.py \
+	tests/e2e/test_sync.py
+test-eventlet: $(VENV)/.dev
+	LIVE_ASYNC_MODE=eventlet $(VENV)/bin/pytest -p no:cacheprovider $(REALTIME_LIVE_TESTS)
 
 ## test-fast: the tests without real browsers and server processes
 test-fast: $(VENV)/.dev

@@ -40,7 +40,8 @@ def prepare_database(database_url: str, storage: Path) -> None:
 class LiveServer:
     database_url: str
     storage: Path
-    async_mode: str = "gevent"
+    #: The server's async library; LIVE_ASYNC_MODE=eventlet runs the live tests under eventlet.
+    async_mode: str = field(default_factory=lambda: os.environ.get("LIVE_ASYNC_MODE", "gevent"))
     redis_url: str | None = None
     #: "python" (python -m server.wsgi) or "gunicorn" (one gevent worker, as in production).
     launcher: str = "python"
@@ -68,7 +69,8 @@ class LiveServer:
                 "STORAGE_DIR": str(self.storage),
                 "INSTANCE_DIR": str(self.storage.parent / "instance"),
                 "SECRET_KEY": TEST_SECRET,
-                "ASYNC_MODE": self.async_mode,
+                # gunicorn's worker is gevent's (deploy/gunicorn.conf.py) whatever is asked.
+                "ASYNC_MODE": "gevent" if self.launcher == "gunicorn" else self.async_mode,
                 "HOST": "127.0.0.1",
                 "PORT": str(self.port),
                 "DEPLOYMENT": "demo",
@@ -116,10 +118,14 @@ class LiveServer:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"server exited early; log:\n{self.log()}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
+                answer = requests.get(f"{self.url}/healthz", timeout=1)
             except requests.RequestException:
-                pass
+                answer = None
+            if answer is not None and answer.status_code == 200:
+                serving = answer.json()["async_mode"]
+                expected = self.environment()["ASYNC_MODE"]
+                assert serving == expected, f"serving under {serving}, not {expected}"
+                return
             time.sleep(0.1)
         raise TimeoutError(f"server not ready after {timeout} s; log:\n{self.log()}")
 

@@ -31,13 +31,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import Figure, at_most, median, percentile
+from bench.common import RESULTS, Figure, at_most, median, percentile
 from tests.conftest import build_app
 from tests.live import ROOT, LiveServer, Tablet, prepare_database
 from tests.services import PostgresServer, start_postgres
 
 NAME = "voting"
 SIZES = (50, 200, 500)
+PLOT = "voting.png"
 #: Tablets per client process.
 TABLETS_PER_CLIENT = 125
 ACK_P99_TARGET_MS = 200.0
@@ -247,6 +248,10 @@ def measure(server: LiveServer, n: int, workdir: Path) -> dict[str, Any]:
         if answers[i][0] == 200 and named.get(members[u]) != choices[i]["choice"]
     )
     sends = sorted(sent for _, sent, _ in answers)
+    # Ballots the server took per second: acknowledged ballots over the time from the first
+    # ballot sent to the last acknowledgement.
+    last_ack = max((sent + ms / 1000 for status, sent, ms in answers if status == 200), default=0)
+    throughput = len(acked) / (last_ack - sends[0]) if acked and last_ack > sends[0] else 0.0
     return {
         "n": n,
         "acked": len(acked),
@@ -257,6 +262,7 @@ def measure(server: LiveServer, n: int, workdir: Path) -> dict[str, Any]:
         "ack_ms": [ms for status, _, ms in answers if status == 200],
         "baseline_ms": [ms for status, _, ms in baseline if status == 200],
         "send_window_s": sends[-1] - sends[0],
+        "ballots_per_s": throughput,
         "close_answer_ms": close_answer_ms,
         "result_ms": [(r - started) * 1000 for r in received if r is not None],
         "missing_result": sum(1 for r in received if r is None),
@@ -300,6 +306,9 @@ def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
                "tablets could not join at all"),
         Figure(NAME, f"{label}: tablets without the result", raw["missing_result"], "tablets",
                "= 0", raw["missing_result"] == 0),
+        Figure(NAME, f"{label}: ballots per second", raw["ballots_per_s"], "ballots/s",
+               notes="acknowledged ballots / (last acknowledgement - first ballot sent); "
+               "the tablets send all N within one second", plot=PLOT),
     ]  # fmt: skip
 
 
@@ -351,7 +360,50 @@ def run(workdir: Path) -> list[Figure]:
     figures: list[Figure] = []
     for backend in ("sqlite", "postgres"):
         figures += run_backend(backend, workdir / backend)
+    plot(figures)
     return figures
+
+
+def plot(figures: list[Figure]) -> None:
+    """Ballots per second and acknowledgement latency against N, per database."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def series(backend: str, suffix: str) -> tuple[list[int], list[float]]:
+        points = []
+        for f in figures:
+            if f.name.startswith(f"{backend}, N=") and f.name.endswith(suffix):
+                points.append((int(f.name.split("N=")[1].split(":")[0]), f.value))
+        points.sort()
+        return [n for n, _ in points], [v for _, v in points]
+
+    fig, (rate, latency) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for i, backend in enumerate(("sqlite", "postgres")):
+        rate.plot(*series(backend, ": ballots per second"), "o-", color=f"C{i}", label=backend)
+        for pct, style in ((50, "-"), (99, "--")):
+            latency.plot(
+                *series(backend, f": ack latency p{pct}"),
+                "o" + style,
+                color=f"C{i}",
+                label=f"{backend} p{pct}",
+            )
+    latency.axhline(ACK_P99_TARGET_MS, color="C3", linewidth=0.8, label="target p99")
+    rate.set_title("Ballots taken per second (N sent within 1 s)")
+    rate.set_xlabel("delegates voting (N)")
+    rate.set_ylabel("ballots / s")
+    latency.set_title("castVote: ballot -> acknowledgement")
+    latency.set_xlabel("delegates voting (N)")
+    latency.set_ylabel("ms")
+    for ax in (rate, latency):
+        ax.set_xticks(SIZES)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    fig.savefig(RESULTS / PLOT, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

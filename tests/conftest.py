@@ -89,14 +89,24 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.remove()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
+def _throwaway_redis() -> Iterator[RedisServer]:
     try:
         server = start_redis(Path(tempfile.mkdtemp(prefix="council-redis-")))
     except FileNotFoundError as exc:
         service_missing(f"Redis not available: {exc}")
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    yield from _throwaway_redis()
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis server of the test's own, for tests that stop and start it."""
+    yield from _throwaway_redis()
 
 
 # --- Databases --------------------------------------------------------------------------

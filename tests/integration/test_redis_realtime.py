@@ -7,10 +7,7 @@ two-process picture is in tests/system/test_scale_out.py.
 from __future__ import annotations
 
 import json
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,20 +17,8 @@ import socketio
 from server.realtime.presence import RedisStore
 from server.realtime.presence_rules import Connection
 from server.realtime.queue import CHANNEL, MeetingQueue
-from tests.conftest import service_missing
-from tests.services import RedisServer, start_redis
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    try:
-        server = start_redis(Path(tempfile.mkdtemp(prefix="council-redis-")))
-    except FileNotFoundError as exc:
-        service_missing(f"Redis not available: {exc}")
-    yield server
-    server.remove()
 
 
 def _wait(predicate: Any, timeout: float = 10.0) -> Any:

@@ -10,7 +10,6 @@ its tablets catch up by seq on another process.
 from __future__ import annotations
 
 import signal
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,9 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import service_missing
 from tests.live import LiveServer, Tablet
-from tests.services import PostgresServer, RedisServer, start_redis
+from tests.services import PostgresServer, RedisServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -64,16 +62,6 @@ class Cluster:
             tablet.close()
         for server in self.servers:
             server.stop()
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    try:
-        server = start_redis(Path(tempfile.mkdtemp(prefix="council-redis-")))
-    except FileNotFoundError as exc:
-        service_missing(f"Redis not available: {exc}")
-    yield server
-    server.remove()
 
 
 @pytest.fixture

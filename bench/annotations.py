@@ -13,7 +13,6 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,15 @@ from flask import Flask
 
 from bench.common import Figure, at_most, median, percentile
 from server import create_app
-from server.accounts import services as accounts
-from server.accounts.models import Role
 from server.annotations.models import Annotation, AnnotationCursor
 from server.db import utcnow
 from server.documents import processing
 from server.documents.models import Document, DocumentPage
 from server.extensions import db
-from server.meetings import services as meetings
 from server.pdf.compose import html_to_pdf
+from tests.factories import PASSWORD, make_council
 
 NAME = "annotations"
-PASSWORD = "bench-password-0123"
 LIST_SIZE = 5_000
 SYNC_CHANGES = 200
 EXPORT_PAGES = 300
@@ -76,33 +72,10 @@ class Client:
 
 
 def _setup(app: Flask) -> dict[str, Any]:
-    """A council, a session, a secretary and four delegates."""
+    """A council, a session, a secretary and four delegates (bench01..bench04)."""
     with app.app_context():
         flask_migrate.upgrade()
-        council = meetings.create_council("Hội đồng nhân dân tỉnh (đo hiệu năng)")
-        secretary = accounts.create_user(
-            "bench-secretary", "Thư ký", [Role.SECRETARY], password=PASSWORD
-        )
-        meetings.add_membership(council.id, secretary.id, is_member=False)
-        delegates = []
-        for n in range(1, 5):
-            user = accounts.create_user(
-                f"bench{n}", f"Đại biểu {n}", [Role.DELEGATE], password=PASSWORD
-            )
-            meetings.add_membership(council.id, user.id, is_member=True, seat=n)
-            delegates.append(user.id)
-        start = utcnow() + timedelta(days=10)
-        meeting = meetings.create_meeting(
-            secretary,
-            council.id,
-            title="Kỳ họp đo hiệu năng",
-            starts_at=start,
-            ends_at=start + timedelta(hours=8),
-            status="scheduled",
-        )
-        item = meetings.create_agenda_item(secretary, meeting.id, title="Dự toán ngân sách")
-        db.session.commit()
-        return {"meeting_id": meeting.id, "item_id": item.id, "delegates": delegates}
+    return make_council(app, "Hội đồng nhân dân tỉnh (đo hiệu năng)", members=4, prefix="bench")
 
 
 def _long_pdf(pages: int) -> bytes:
@@ -122,7 +95,7 @@ def _upload(app: Flask, world: dict[str, Any], pdf: bytes) -> int:
     """Upload through the API, let the workers process it, publish; the document id."""
     import io
 
-    secretary = Client(app, "bench-secretary")
+    secretary = Client(app, world["secretary"])
     answer = secretary.call(
         "POST",
         f"/api/agenda/{world['item_id']}/documents",
@@ -266,8 +239,8 @@ def run(workdir: Path) -> list[Figure]:
 
     # 1. Listing 5,000 annotations of one delegate on one document.
     _insert(app, lister, doc_id, LIST_SIZE, rng)
-    client = Client(app, "bench1")
-    nobody = Client(app, "bench4")
+    client = Client(app, "bench01")
+    nobody = Client(app, "bench04")
     path = f"/api/documents/{doc_id}/annotations"
 
     def listing(c: Client = client) -> None:
@@ -310,7 +283,7 @@ def run(workdir: Path) -> list[Figure]:
     )
 
     # 2. Syncing 200 offline changes: in one batch (syncAnnotations), and one request each.
-    syncing = Client(app, "bench2")
+    syncing = Client(app, "bench02")
     trivial = []
     for _ in range(5):
         started = time.perf_counter()
@@ -367,7 +340,7 @@ def run(workdir: Path) -> list[Figure]:
 
     # 3. Exporting a 300-page document with 1,000 annotations.
     _insert(app, exporter, doc_id, EXPORT_ANNOTATIONS, rng)
-    exporting = Client(app, "bench3")
+    exporting = Client(app, "bench03")
     export_path = f"/api/documents/{doc_id}/annotated.pdf"
 
     def export(c: Client = exporting) -> None:

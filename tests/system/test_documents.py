@@ -59,21 +59,23 @@ def test_processing_does_not_freeze_the_server(live_sqlite: LiveServer, long_pdf
         meeting_id, item_id = _meeting_and_item(secretary)
         secretary.connect()
         assert secretary.join(meeting_id)["ok"]
-        latencies: list[float] = []
+        probes: list[tuple[float, float]] = []  # (sent, answered)
         stop = threading.Event()
 
         def probe() -> None:
             while not stop.is_set():
                 started = time.monotonic()
-                requests.get(f"{live_sqlite.url}/healthz", timeout=10).raise_for_status()
-                latencies.append(time.monotonic() - started)
+                requests.get(f"{live_sqlite.url}/healthz", timeout=60).raise_for_status()
+                probes.append((started, time.monotonic()))
                 time.sleep(0.02)
 
         prober = threading.Thread(target=probe)
         prober.start()
         try:
             doc = _upload(secretary, item_id, long_pdf, "Báo cáo 300 trang")
+            accepted = time.monotonic()
             ready = _wait_ready(secretary, doc["id"])
+            done = time.monotonic()
         finally:
             stop.set()
             prober.join()
@@ -83,9 +85,15 @@ def test_processing_does_not_freeze_the_server(live_sqlite: LiveServer, long_pdf
         assert len(progress) >= 3
         assert progress[-1]["done"] == 300
         assert secretary.wait_for("document.ready")["document"]["id"] == doc["id"]
-        # The event loop answered all along: PyMuPDF ran in the workers.
-        assert len(latencies) > 10
-        assert max(latencies) < 1.0, max(latencies)
+        # The event loop answered all along: PyMuPDF ran in the workers. Had it run in the
+        # loop, one request would have waited about as long as the whole processing; with
+        # workers, requests keep being answered throughout (the bound is relative to the
+        # processing time, so a slow, shared machine does not make the test fail).
+        window = done - accepted
+        during = [(a, b) for a, b in probes if a >= accepted and b <= done]
+        assert len(during) >= 10, (len(during), window)
+        longest = max(b - a for a, b in probes)
+        assert longest < window / 3, (longest, window)
 
         image = secretary.api(
             "GET",

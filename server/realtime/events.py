@@ -13,6 +13,7 @@ from server.api import Id
 from server.errors import BadRequest
 from server.extensions import socketio
 from server.meetings import access
+from server.observability import CONNECTED_SOCKETS
 from server.realtime import guards
 from server.realtime.outbox import last_seq, meeting_room, staff_room, user_room
 from server.realtime.state import meeting_state
@@ -30,10 +31,13 @@ def on_connect(auth: Any = None) -> None:
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("not_authenticated")
     join_room(user_room(current_user.id))
+    CONNECTED_SOCKETS.inc()
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
+    """Called only for connections `connect` accepted, so the gauge counts each once."""
+    CONNECTED_SOCKETS.dec()
     guards.forget(request.sid)  # type: ignore[attr-defined]
 
 

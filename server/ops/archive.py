@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 FORMAT = "council-session-archive"
 FORMAT_VERSION = 1
@@ -45,12 +45,16 @@ class ArchiveError(Exception):
 
 @dataclass
 class ArchiveContent:
-    """What goes into one archive: file name -> bytes, plus facts for the manifest."""
+    """What goes into one archive: file name -> bytes (or a file on disk, copied as it is
+    written, so a session's documents are never all in memory), plus facts for the manifest."""
 
     session: dict[str, Any]
     complete: bool
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Stored files missing or damaged (also among the warnings): the archive is written,
+    #: but the command fails so that nobody files it as complete unawares.
+    damaged: list[str] = field(default_factory=list)
 
     def add_json(self, name: str, value: Any) -> None:
         self.files[name] = (
@@ -62,12 +66,26 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
+def _sha256_stream(handle: IO[bytes]) -> tuple[str, int]:
     digest = hashlib.sha256()
+    size = 0
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+        size += len(block)
+    return digest.hexdigest(), size
+
+
+def sha256_file(path: Path) -> str:
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return _sha256_stream(handle)[0]
+
+
+def _describe(data: bytes | Path) -> dict[str, Any]:
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            sha, size = _sha256_stream(handle)
+        return {"sha256": sha, "size": size}
+    return {"sha256": sha256_bytes(data), "size": len(data)}
 
 
 # --- Writing -----------------------------------------------------------------------------
@@ -83,21 +101,20 @@ def write_archive(content: ArchiveContent, output: Path) -> dict[str, Any]:
         "complete": content.complete,
         "session": content.session,
         "warnings": content.warnings,
-        "files": [
-            {
-                "name": name,
-                "sha256": sha256_bytes(content.files[name]),
-                "size": len(content.files[name]),
-            }
-            for name in names
-        ],
+        "files": [{"name": name, **_describe(content.files[name])} for name in names],
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         for name in names:
-            zf.writestr(name, content.files[name])
+            data = content.files[name]
+            if isinstance(data, Path):
+                # A stored file is content-addressed and never changes, so the hash taken
+                # above is the hash of what is copied here.
+                zf.write(data, arcname=name)
+            else:
+                zf.writestr(name, data)
     partial.replace(output)
     return manifest
 
@@ -177,18 +194,19 @@ def verify_archive(path: Path, audit_hash: AuditHasher | None = None) -> VerifyR
                 problems.append(Problem("missing", name, "in the manifest but not in the archive"))
                 continue
             try:
-                data = zf.read(name)
+                with zf.open(name) as handle:
+                    sha, size = _sha256_stream(handle)
             except (zipfile.BadZipFile, OSError) as exc:
                 problems.append(Problem("altered", name, f"cannot be read back ({exc})"))
                 continue
             checked += 1
-            if len(data) != entry.get("size") or sha256_bytes(data) != entry.get("sha256"):
+            if size != entry.get("size") or sha != entry.get("sha256"):
                 problems.append(
                     Problem("altered", name, "its content does not match the manifest's SHA-256")
                 )
                 continue
             if name == "audit.json" and audit_hash is not None:
-                problems.extend(_check_audit(data, audit_hash))
+                problems.extend(_check_audit(zf.read(name), audit_hash))
     return VerifyReport(manifest, checked, tuple(problems))
 
 

@@ -103,6 +103,12 @@ def archive_command(
         f"Archive of session {meeting_id} written to {output} ({len(manifest['files'])} files)."
     )
     click.echo(f"SHA-256 of the archive: {sha256_file(output)} (note it in the minutes).")
+    if content.damaged:
+        raise click.ClickException(
+            f"{len(content.damaged)} stored document files are missing or damaged (listed "
+            "above): this archive is not a complete record. Restore them from a backup and "
+            "archive again."
+        )
 
 
 @session_cli.command("verify-archive")

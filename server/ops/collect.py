@@ -25,7 +25,7 @@ from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
 from server.meetings.models import Meeting
-from server.ops.archive import ArchiveContent, ArchiveError, agenda_html, sha256_bytes
+from server.ops.archive import ArchiveContent, ArchiveError, agenda_html, sha256_file
 from server.voting import services as voting
 from server.voting.sheet import VIETNAM, result_sheet_pdf
 
@@ -198,11 +198,12 @@ def _documents(content: ArchiveContent, meeting: Meeting) -> list[dict[str, Any]
             name = f"{folder}/{key}.pdf"
             if not path.is_file():
                 content.warnings.append(f"{name}: the stored file {path} is missing")
+                content.damaged.append(name)
                 continue
-            data = path.read_bytes()
-            if sha256_bytes(data) != sha:
+            if sha256_file(path) != sha:
                 content.warnings.append(f"{name}: the stored file does not match its SHA-256")
-            content.files[name] = data
+                content.damaged.append(name)
+            content.files[name] = path
             entry[key] = name
         index.append(entry)
     content.add_json("documents/index.json", {"documents": index})

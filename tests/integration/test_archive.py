@@ -169,6 +169,26 @@ def test_unfinished_session_only_with_force(app, hall, tmp_path):
     assert "marked incomplete" in checked.output
 
 
+def test_a_missing_stored_file_fails_the_command(app, hall, tmp_path):
+    docs = hall.secretary.get(f"/api/meetings/{hall.meeting_id}/documents").json["documents"]
+    doc = next(d for d in docs if d["kind"] == "main")
+    with app.app_context():
+        from server.documents import storage
+        from server.documents.models import Document
+        from server.extensions import db
+
+        sha = db.session.get(Document, doc["id"]).original_sha256
+        storage.original_path(sha).unlink()
+    output = tmp_path / "partial.zip"
+    made = run(app, "archive", str(hall.meeting_id), "--force", "--output", str(output))
+    assert made.exit_code != 0
+    assert "original.pdf: the stored file" in made.output
+    assert "not a complete record" in made.output
+    with zipfile.ZipFile(output) as zf:
+        manifest = json.loads(zf.read(MANIFEST))
+    assert any("is missing" in w for w in manifest["warnings"])
+
+
 def test_bad_input_is_refused_in_plain_words(app, tmp_path):
     assert "no session with id 999" in run(app, "archive", "999").output
     assert "no active account" in run(app, "archive", "1", "--as", "nobody").output

@@ -155,7 +155,8 @@ def _register_features(app: Flask) -> None:
     from server.demo.cli import seed_demo_command
     from server.documents import bp as documents_bp
     from server.meetings import bp as meetings_bp
-    from server.ops.cli import backup_cli
+    from server.ops import metrics as _ops_metrics  # noqa: F401 (registers scrape-time gauges)
+    from server.ops.cli import backup_cli, session_cli
     from server.realtime import bp as realtime_bp
     from server.voting import bp as voting_bp
 
@@ -173,3 +174,4 @@ def _register_features(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(session_cli)

@@ -62,6 +62,11 @@ EVENT_EMIT_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
     registry=REGISTRY,
 )
+EVENT_EMIT_FAILURES = Counter(
+    "council_event_emit_failures_total",
+    "Events that could not be handed to Socket.IO (e.g. Redis down); clients catch up by seq",
+    registry=REGISTRY,
+)
 
 
 class _Callbacks(Collector):

@@ -13,6 +13,7 @@ from server.api import MAX_ID
 from server.errors import BadRequest
 from server.extensions import db, socketio
 from server.meetings import access
+from server.observability import CONNECTED_SOCKETS
 from server.realtime import guards
 from server.realtime.outbox import last_seq, meeting_room, staff_room, user_room
 from server.realtime.presence import presence_of
@@ -43,12 +44,15 @@ def on_connect(auth: Any = None) -> None:
         if not authenticated:
             raise ConnectionRefusedError("not_authenticated")
         join_room(user_room(current_user.id))
+        CONNECTED_SOCKETS.inc()
         # Done with the database: give the connection back to the pool now.
         db.session.rollback()
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
+    """Called only for connections `connect` accepted, so the gauge counts each once."""
+    CONNECTED_SOCKETS.dec()
     sid: str = request.sid  # type: ignore[attr-defined]
     guards.forget(sid)
     presence_of(current_app).disconnected(sid)

@@ -9,6 +9,7 @@ the transaction commits, and nothing at all if it rolls back.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from server.extensions import db, socketio
+from server.observability import EVENT_EMIT_FAILURES, EVENT_EMIT_SECONDS
 from server.realtime.models import MeetingEvent
 
 log = logging.getLogger(__name__)
@@ -91,11 +93,15 @@ def events_since(meeting_id: int, since: int, limit: int) -> list[dict[str, Any]
 
 
 def _emit(message: Outgoing) -> None:
+    started = time.perf_counter()
     try:
         socketio.emit(message.name, message.payload, to=message.room)
     except Exception:
         # The change is committed; clients catch up by seq when the queue is back.
+        EVENT_EMIT_FAILURES.inc()
         log.exception("could not send %s to %s", message.name, message.room)
+    else:
+        EVENT_EMIT_SECONDS.observe(time.perf_counter() - started)
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,0 +1,239 @@
+"""Gathering a session's record from the database and storage for the archive.
+
+Runs inside an app context (the `flask session archive` command). Reads through the
+features' services with an administrator as the actor, so the archive holds what the
+secretariat sees: comments of every visibility, every published version, named records of
+open votes, and never a secret ballot's link to its voter (that does not exist after close).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.accounts.models import Role, User, UserRole
+from server.annotations import comments as comment_service
+from server.annotations.models import Comment
+from server.audit.service import entries_for_meeting, entry_hash
+from server.documents import storage
+from server.documents.models import Document
+from server.extensions import db
+from server.meetings import access
+from server.meetings import services as meetings
+from server.meetings.models import Meeting
+from server.ops.archive import ArchiveContent, ArchiveError, agenda_html, sha256_file
+from server.voting import services as voting
+from server.voting.sheet import VIETNAM, result_sheet_pdf
+
+
+def archivist(username: str | None) -> User:
+    """The account the archive is read as: `username`, or the first active administrator."""
+    query = sa.select(User).where(User.active.is_(True))
+    if username:
+        query = query.where(User.username == username)
+    else:
+        query = query.join(UserRole, UserRole.user_id == User.id).where(
+            UserRole.role == Role.ADMIN.value
+        )
+    user = db.session.scalars(query.order_by(User.id)).first()
+    if user is None:
+        raise ArchiveError(
+            f"no active account {username!r}"
+            if username
+            else "no active administrator account: create one with `flask users create`"
+        )
+    return user
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _when(value: str | None) -> str:
+    """e.g. "08:00 ngày 30/11/2026", Vietnam time."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveContent:
+    """Everything the archive of one session holds, read from the database and storage."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise ArchiveError(f"there is no session with id {meeting_id}")
+    if not access.is_staff_of(actor, meeting.council_id, frozenset({Role.SECRETARY})):
+        raise ArchiveError(f"{actor.username} is not on the secretariat of this council")
+    complete = meeting.status == "closed"
+    if not complete and not force:
+        raise ArchiveError(
+            f"session {meeting_id} is not closed (status: {meeting.status}); close it first, "
+            "or pass --force for a safety copy marked incomplete"
+        )
+    council = meeting.council
+    session = {
+        "id": meeting.id,
+        "title": meeting.title,
+        "location": meeting.location,
+        "starts_at": _iso(meeting.starts_at),
+        "ends_at": _iso(meeting.ends_at),
+        "status": meeting.status,
+        "council": {
+            "id": council.id,
+            "name": council.name,
+            "level": council.level,
+            "term": council.term,
+            "settings": meetings.settings_of(council).model_dump(),
+        },
+    }
+    content = ArchiveContent(session=session, complete=complete)
+    if not complete:
+        content.warnings.append(
+            f"archived while the session was {meeting.status}: not the final record"
+        )
+    content.add_json("session.json", session)
+
+    agenda = meetings.agenda(meeting)
+    content.add_json("agenda.json", {"agenda": agenda})
+
+    documents = _documents(content, meeting)
+    motions = _motions(content, actor, meeting)
+
+    content.add_json("attendance.json", meetings.attendance(meeting))
+    content.add_json("speakers.json", {"speakers": meetings.speakers(meeting)})
+
+    rows = list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.meeting_id == meeting.id)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+    content.add_json("comments.json", {"comments": comment_service.comments_json(rows)})
+
+    content.add_json(
+        "audit.json",
+        {
+            "note": (
+                "Entries of this session only. Each entry's hash is SHA-256 over its prev_hash "
+                "and its canonical JSON (id, created_at, actor_id, action, meeting_id, subject, "
+                "data); prev_hash is the hash of the entry before it in the whole chain, which "
+                "may belong to another session."
+            ),
+            "entries": [
+                {
+                    "id": e.id,
+                    "created_at": e.created_at.isoformat(),
+                    "actor_id": e.actor_id,
+                    "action": e.action,
+                    "meeting_id": e.meeting_id,
+                    "subject": e.subject,
+                    "data": e.data,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in entries_for_meeting(meeting.id)
+            ],
+        },
+    )
+
+    by_item_docs: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for d in documents:
+        if d["agenda_item_id"] is not None:
+            by_item_docs[d["agenda_item_id"]].append(d)
+    by_item_motions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for m in motions:
+        if m["agenda_item_id"] is not None:
+            by_item_motions[m["agenda_item_id"]].append(m)
+    from server.pdf.compose import html_to_pdf
+
+    content.files["agenda.pdf"] = html_to_pdf(
+        agenda_html(session, agenda, by_item_docs, by_item_motions, complete=complete, when=_when),
+        title=f"Chương trình: {meeting.title}",
+        author=council.name,
+    )
+    return content
+
+
+def _documents(content: ArchiveContent, meeting: Meeting) -> list[dict[str, Any]]:
+    """Every published version: both files, and an index entry for each."""
+    docs = list(
+        db.session.scalars(
+            sa.select(Document)
+            .where(Document.meeting_id == meeting.id, Document.published_at.is_not(None))
+            .order_by(Document.id)
+        )
+    )
+    index = []
+    for doc in docs:
+        folder = f"documents/{doc.series_id or doc.id}-v{doc.version}"
+        entry: dict[str, Any] = {
+            "id": doc.id,
+            "series_id": doc.series_id or doc.id,
+            "version": doc.version,
+            "agenda_item_id": doc.agenda_item_id,
+            "title": doc.title,
+            "kind": doc.kind,
+            "url": doc.url,
+            "confidential": doc.confidential,
+            "filename": doc.filename,
+            "page_count": doc.page_count,
+            "status": doc.status,
+            "published_at": _iso(doc.published_at),
+            "original_sha256": doc.original_sha256,
+            "pdf_sha256": doc.pdf_sha256,
+            "document": None,
+            "original": None,
+        }
+        for key, sha, path_of in (
+            ("document", doc.pdf_sha256, storage.pdf_path),
+            ("original", doc.original_sha256, storage.original_path),
+        ):
+            if not sha:
+                continue
+            path = path_of(sha)
+            name = f"{folder}/{key}.pdf"
+            if not path.is_file():
+                content.warnings.append(f"{name}: the stored file {path} is missing")
+                content.damaged.append(name)
+                continue
+            if sha256_file(path) != sha:
+                content.warnings.append(f"{name}: the stored file does not match its SHA-256")
+                content.damaged.append(name)
+            content.files[name] = path
+            entry[key] = name
+        index.append(entry)
+    content.add_json("documents/index.json", {"documents": index})
+    return index
+
+
+def _motions(content: ArchiveContent, actor: User, meeting: Meeting) -> list[dict[str, Any]]:
+    _, motions = voting.list_motions(actor, meeting.id)
+    out = []
+    for motion in motions:
+        data = voting.motion_json(motion, meeting)
+        data["result"] = (
+            voting.result_json(motion, named=True)
+            if motion.status == "closed" and motion.result is not None
+            else None
+        )
+        data["ballots_digest"] = motion.ballots_digest
+        data["result_sheet"] = None
+        if data["result"] is not None:
+            pdf, _ = result_sheet_pdf(actor, motion.id)
+            name = f"votes/motion-{motion.id}-result.pdf"
+            content.files[name] = pdf
+            data["result_sheet"] = name
+        out.append(data)
+    content.add_json("votes/motions.json", {"motions": out})
+    return out
+
+
+def audit_hasher(prev_hash: str, entry: dict[str, Any]) -> str:
+    """The audit chain's hash of an archived entry (as server.audit.service computes it)."""
+    row = SimpleNamespace(**{k: v for k, v in entry.items() if k not in ("hash", "prev_hash")})
+    row.created_at = datetime.fromisoformat(entry["created_at"])
+    return entry_hash(prev_hash, row)  # type: ignore[arg-type]

@@ -221,14 +221,3 @@ export function VoteResultSlot({ state }) {
     </section>
   );
 }
-
-/**
- * Secretariat tab "documents" (shown once the state has a `documents` section): upload with
- * progress per file, processing progress and errors (document.processing / ready / failed
- * notices to the staff room), publish with the late warning, reads, and the comments
- * (listComments, replyToComment, updateComment, comments.csv / comments.pdf exports).
- */
-export function SecretariatDocumentsSlot() {
-  useLang();
-  return <EmptyState title={t('documents.console_unavailable')} />;
-}

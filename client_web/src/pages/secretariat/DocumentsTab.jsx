@@ -11,6 +11,8 @@ import { t, useLang } from '../../lib/i18n.js';
 import { useMeetingMessages } from '../../lib/notices.js';
 import { STATUS } from '../../lib/sync.js';
 import { uploadForm } from '../../lib/upload.js';
+import { CommentsDesk, ExportsCard } from './DocumentsComments.jsx';
+import '../../styles/comments.css';
 import '../../styles/secdocs.css';
 
 const KINDS = ['main', 'reference', 'link'];
@@ -196,6 +198,9 @@ export function DocumentsTab({ state, meetingId, status }) {
           </section>
         )}
       </Card>
+
+      <CommentsDesk meetingId={meetingId} status={status} />
+      <ExportsCard state={state} meetingId={meetingId} docs={docs || []} />
 
       <UploadDialog
         open={dialog?.type === 'upload'}

@@ -62,7 +62,7 @@ export function CommentsDesk({ meetingId, status }) {
       title={t('secdocs.comments_title')}
       icon="comment"
       id="secdocs-comments"
-      actions={waiting > 0 && <Badge tone="live">{t('secdocs.comments_waiting', { count: waiting })}</Badge>}
+      actions={waiting > 0 && <Badge tone="live">{t(waiting === 1 ? 'secdocs.comments_waiting_one' : 'secdocs.comments_waiting', { count: waiting })}</Badge>}
     >
       <p class="card-sub">{t('secdocs.comments_intro')}</p>
       <div class="secdocs-filters">
@@ -93,7 +93,7 @@ export function CommentsDesk({ meetingId, status }) {
       {shown.map((d) => (
         <section key={d.id} class="secdocs-comment-doc" aria-labelledby={`cm-doc-${d.id}`}>
           <h3 id={`cm-doc-${d.id}`}>
-            {d.title} <Badge>{t('secdocs.comment_count', { count: d.comments.length })}</Badge>
+            {d.title} <Badge>{t(d.comments.length === 1 ? 'secdocs.comment_count_one' : 'secdocs.comment_count', { count: d.comments.length })}</Badge>
           </h3>
           <ul class="comments-list">
             {d.comments.map((c) => (

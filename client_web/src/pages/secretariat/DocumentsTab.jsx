@@ -9,6 +9,7 @@ import { formatDateTime } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { useMeetingMessages } from '../../lib/notices.js';
+import { groupByItem, upsertDocument } from '../../lib/staffDocuments.js';
 import { STATUS } from '../../lib/sync.js';
 import { uploadForm } from '../../lib/upload.js';
 import { CommentsDesk, ExportsCard } from './DocumentsComments.jsx';
@@ -41,16 +42,6 @@ function formatSize(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-const RANK = { processing: 0, ready: 1, failed: 1 };
-
-/** Upsert a document; a late 202 answer never turns a ready/failed one back to processing. */
-function upsert(list, doc) {
-  const old = list.find((d) => d.id === doc.id);
-  if (!old) return [...list, doc];
-  const keep = RANK[old.status] > RANK[doc.status] ? { status: old.status, error: old.error, progress: old.progress, page_count: old.page_count } : {};
-  return list.map((d) => (d.id === doc.id ? { ...old, ...doc, ...keep, read: doc.read ?? old.read } : d));
-}
-
 /** The documents the tab shows, kept live from listDocuments, staff notices and events. */
 function useStaffDocuments(meetingId, status) {
   const loaded = useLoad(() => get(`/meetings/${meetingId}/documents`), [meetingId]);
@@ -77,25 +68,11 @@ function useStaffDocuments(meetingId, status) {
     }
     const doc = data?.document;
     if (!name.startsWith('document.') || !doc || doc.meeting_id !== meetingId) return;
-    setDocs((list) => (list ? upsert(list, doc) : list));
+    setDocs((list) => (list ? upsertDocument(list, doc) : list));
   });
-  const add = (doc) => setDocs((list) => upsert(list || [], doc));
+  const add = (doc) => setDocs((list) => upsertDocument(list || [], doc));
   const remove = (id) => setDocs((list) => (list || []).filter((d) => d.id !== id));
   return { docs, progress, error: loaded.error, add, remove };
-}
-
-/** Latest version of each series, with its older versions. */
-function seriesOf(docs) {
-  const bySeries = new Map();
-  for (const d of docs) {
-    const list = bySeries.get(d.series_id) || [];
-    list.push(d);
-    bySeries.set(d.series_id, list);
-  }
-  return [...bySeries.values()].map((versions) => {
-    versions.sort((a, b) => b.version - a.version);
-    return { latest: versions[0], older: versions.slice(1) };
-  });
 }
 
 export function DocumentsTab({ state, meetingId, status }) {
@@ -123,13 +100,7 @@ export function DocumentsTab({ state, meetingId, status }) {
       .catch((err) => change({ error: err }));
   };
 
-  const grouped = useMemo(() => {
-    const all = seriesOf(docs || []);
-    const groups = items.map((item) => ({ item, series: all.filter((s) => s.latest.agenda_item_id === item.id) }));
-    const known = new Set(items.map((i) => i.id));
-    const loose = all.filter((s) => !known.has(s.latest.agenda_item_id));
-    return { groups, loose };
-  }, [docs, items]);
+  const grouped = useMemo(() => groupByItem(docs || [], items), [docs, items]);
 
   return (
     <div class="secdocs">
@@ -149,7 +120,7 @@ export function DocumentsTab({ state, meetingId, status }) {
         <p class="card-sub">{t('secdocs.intro')}</p>
         {notice && (
           <div class={`banner ${notice.tone === 'warn' ? 'banner-warn' : 'banner-info'} secdocs-notice`} role="status">
-            <span>{notice.message}</span>
+            <span>{t(notice.key, notice.params)}</span>
             <Button kind="ghost" onClick={() => setNotice(null)}>
               {t('common.close')}
             </Button>
@@ -221,10 +192,11 @@ export function DocumentsTab({ state, meetingId, status }) {
         onClose={() => setDialog(null)}
         onPublished={(answer) => {
           add(answer.document);
+          // Kept as a key and its values, so a change of language shows it in the new one.
           setNotice(
             answer.late && answer.warning
-              ? { tone: 'warn', message: t('secdocs.published_late', { title: answer.document.title, warning: answer.warning.message }) }
-              : { tone: 'info', message: t('secdocs.published_ok', { title: answer.document.title }) },
+              ? { tone: 'warn', key: 'secdocs.published_late', params: { title: answer.document.title, warning: answer.warning.message } }
+              : { tone: 'info', key: 'secdocs.published_ok', params: { title: answer.document.title } },
           );
         }}
       />
@@ -242,6 +214,8 @@ function UploadList({ uploads, docs, progress, onClear }) {
       <ul>
         {uploads.map((u) => {
           const doc = u.docId ? docs.find((d) => d.id === u.docId) : null;
+          // Deleted since: nothing left to follow.
+          if (u.docId && !doc) return null;
           const done = u.error || doc?.status === 'ready' || doc?.status === 'failed' || doc?.kind === 'link';
           return (
             <li key={u.key} class="secdocs-upload">
@@ -286,7 +260,7 @@ function ProcessingState({ doc, progress }) {
   if (doc.status === 'ready') {
     return (
       <p class="result-ok">
-        <Icon name="check" /> {t('secdocs.ready', { pages: doc.page_count })}
+        <Icon name="check" /> {t(doc.page_count === 1 ? 'secdocs.ready_one' : 'secdocs.ready', { pages: doc.page_count })}
       </p>
     );
   }
@@ -319,7 +293,7 @@ function DocumentRow({ series, progress, closed, onAction }) {
           {doc.kind === 'link' ? (
             <span class="secdocs-url">{doc.url}</span>
           ) : (
-            [doc.page_count ? t('secdocs.pages', { count: doc.page_count }) : null, formatSize(doc.size_bytes), doc.filename]
+            [doc.page_count ? t(doc.page_count === 1 ? 'secdocs.pages_one' : 'secdocs.pages', { count: doc.page_count }) : null, formatSize(doc.size_bytes), doc.filename]
               .filter(Boolean)
               .join(' · ')
           )}

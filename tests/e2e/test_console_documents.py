@@ -201,6 +201,22 @@ def test_secretariat_edits_versions_and_deletes(open_page: Any, server: LiveServ
     expect(row).to_contain_text("Các bản trước: Bản 1")
     expect(row.get_by_role("button", name=re.compile("^Phát hành"))).to_be_visible(timeout=30_000)
 
+    # Two PDFs at once: one line and one document each, titled by their file names.
+    first, second = tmp_path / "phu-luc-1.pdf", tmp_path / "phu-luc-2.pdf"
+    first.write_bytes(html_to_pdf("<h1>PHỤ LỤC 1</h1><p>Biểu số liệu.</p>", title=""))
+    second.write_bytes(html_to_pdf("<h1>PHỤ LỤC 2</h1><p>Danh mục dự án.</p>", title=""))
+    secretary.get_by_role("button", name="Thêm tài liệu vào mục 2", exact=True).click()
+    dialog = secretary.get_by_role("dialog")
+    dialog.get_by_label("Tham khảo").check()
+    dialog.get_by_label(re.compile("^Tệp PDF")).set_input_files([str(first), str(second)])
+    expect(dialog).to_contain_text("Đã chọn 2 tệp")
+    expect(dialog.get_by_label("Tên tài liệu")).to_have_count(0)
+    dialog.get_by_role("button", name="Tải lên").click()
+    for name in ("phu-luc-1.pdf", "phu-luc-2.pdf"):
+        line = secretary.locator(".secdocs-upload", has_text=name)
+        expect(line).to_contain_text("Đã xử lý xong (1 trang)", timeout=30_000)
+        expect(secretary.locator(".secdocs-doc", has_text=name)).to_contain_text("Tham khảo")
+
     # The session now starts tomorrow: publishing is late, and the console says so.
     clerk = Tablet(server.url, "secretary")
     try:

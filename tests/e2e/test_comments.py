@@ -129,6 +129,7 @@ def test_secretariat_answers_comments_live_and_exports(open_page: Any, server: L
         expect(card.get_by_role("button", name="Đã tiếp thu")).to_have_attribute(
             "aria-pressed", "true"
         )
+        expect(card).not_to_contain_text("Mới đến")
         card.get_by_label(re.compile("^Trả lời")).fill("Nguồn vốn đối ứng lấy từ ngân sách tỉnh.")
         card.get_by_role("button", name="Gửi trả lời").click()
         expect(card).to_contain_text("Nguồn vốn đối ứng lấy từ ngân sách tỉnh.")

@@ -40,7 +40,15 @@ export function CommentsDesk({ meetingId, status }) {
       setList((l) => upsertComment(l || [], comment));
     }
   });
-  const replace = (c) => setList((l) => upsertComment(l || [], c));
+  // Once the secretariat has acted on a new comment, it is no longer marked new.
+  const replace = (c) => {
+    setList((l) => upsertComment(l || [], c));
+    setFresh((s) => {
+      const next = new Set(s);
+      next.delete(c.id);
+      return next;
+    });
+  };
 
   // Documents in the order the server gives (agenda order), each with its comments.
   const documents = useMemo(() => {

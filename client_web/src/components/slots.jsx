@@ -9,6 +9,7 @@ import { formatDuration } from '../lib/format.js';
 import { useAction, useTick } from '../lib/hooks.js';
 import { t, useLang } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
+import { DocumentCommentsButton } from './comments.jsx';
 import { Badge, Button, Card, EmptyState, ErrorText, Icon, TopBar } from './ui.jsx';
 
 export const hasDocuments = (state) => Array.isArray(state?.documents);
@@ -34,6 +35,7 @@ export function DocumentsSlot({ state, meetingId }) {
                 {d.version > 1 && <Badge tone="neutral">{t('documents.version', { version: d.version })}</Badge>}
                 {!d.read && <Badge tone="live">{t('documents.new')}</Badge>}
               </button>
+              <DocumentCommentsButton doc={d} state={state} />
             </li>
           ))}
         </ul>
@@ -220,15 +222,4 @@ export function VoteResultSlot({ state }) {
       </ul>
     </section>
   );
-}
-
-/**
- * Secretariat tab "documents" (shown once the state has a `documents` section): upload with
- * progress per file, processing progress and errors (document.processing / ready / failed
- * notices to the staff room), publish with the late warning, reads, and the comments
- * (listComments, replyToComment, updateComment, comments.csv / comments.pdf exports).
- */
-export function SecretariatDocumentsSlot() {
-  useLang();
-  return <EmptyState title={t('documents.console_unavailable')} />;
 }

@@ -20,6 +20,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** The session's CSRF token (for requests not made through fetch, e.g. uploads). */
+export function getCsrfToken() {
+  return csrfToken;
+}
+
 /** Called with no argument when the server says the session has ended (401 on a call). */
 export function onSessionEnded(fn) {
   sessionListeners.add(fn);

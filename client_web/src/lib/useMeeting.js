@@ -1,6 +1,7 @@
 // A component's live view of one meeting through MeetingSync.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { announceSessionEnded } from './api.js';
+import { emitMeetingMessage } from './notices.js';
 import { MeetingSync, STATUS } from './sync.js';
 
 export function useMeeting(meetingId, { onEvent } = {}) {
@@ -17,7 +18,11 @@ export function useMeeting(meetingId, { onEvent } = {}) {
     const sync = new MeetingSync(meetingId, {
       onState: setState,
       onStatus: setStatus,
-      onEvent: (...args) => onEventRef.current?.(...args),
+      onEvent: (...args) => {
+        onEventRef.current?.(...args);
+        emitMeetingMessage(args[0], args[1]);
+      },
+      onNotice: emitMeetingMessage,
       onError: (err) => {
         // A revoked device or an expired session: back to the login, not a dead screen.
         if (err?.code === 'not_authenticated') announceSessionEnded();

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList } from '../../components/meeting.jsx';
-import { SecretariatDocumentsSlot, hasDocuments } from '../../components/slots.jsx';
+import { hasDocuments } from '../../components/slots.jsx';
 import { Button, ConnectionBanner, DateTimeFields, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { get, post } from '../../lib/api.js';
 import { vnToIso } from '../../lib/format.js';
@@ -12,6 +12,7 @@ import { navigate, useRoute } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
 import { AgendaEditor } from './AgendaEditor.jsx';
 import { AttendanceTab } from './AttendanceTab.jsx';
+import { DocumentsTab } from './DocumentsTab.jsx';
 import { DevicesTab, MembersTab } from './PeopleTabs.jsx';
 
 const SECRETARIAT_ROLES = ['secretary', 'admin'];
@@ -168,7 +169,7 @@ function MeetingConsole({ meetingId, tab, user, logout }) {
             {tab === 'attendance' && <AttendanceTab state={state} meetingId={meetingId} />}
             {tab === 'members' && <MembersTab councilId={state.meeting.council_id} />}
             {tab === 'devices' && <DevicesTab />}
-            {tab === 'documents' && <SecretariatDocumentsSlot state={state} meetingId={meetingId} />}
+            {tab === 'documents' && <DocumentsTab state={state} meetingId={meetingId} status={status} />}
           </>
         )}
       </main>

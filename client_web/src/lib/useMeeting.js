@@ -3,12 +3,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { announceSessionEnded } from './api.js';
 import { MeetingSync, STATUS } from './sync.js';
 
-export function useMeeting(meetingId, { onEvent } = {}) {
+export function useMeeting(meetingId, { onEvent, onNotice } = {}) {
   const [state, setState] = useState(null);
   const [status, setStatus] = useState(STATUS.CONNECTING);
   const [error, setError] = useState(null);
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
+  const onNoticeRef = useRef(onNotice);
+  onNoticeRef.current = onNotice;
 
   useEffect(() => {
     if (!meetingId) return undefined;
@@ -18,6 +20,7 @@ export function useMeeting(meetingId, { onEvent } = {}) {
       onState: setState,
       onStatus: setStatus,
       onEvent: (...args) => onEventRef.current?.(...args),
+      onNotice: (...args) => onNoticeRef.current?.(...args),
       onError: (err) => {
         // A revoked device or an expired session: back to the login, not a dead screen.
         if (err?.code === 'not_authenticated') announceSessionEnded();

@@ -18,6 +18,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     HD,
+    LANDSCAPE,
+    PORTRAIT,
+    SCREENSHOTS,
     UHD,
     check_accessibility,
     login,
@@ -68,6 +71,19 @@ def members(server: LiveServer) -> Iterator[Members]:
     group.close()
 
 
+def panel_shots(page: Any, selector: str, name: str) -> None:
+    """The console scrolled to a panel (below the fold) at both tablet sizes."""
+    size = page.viewport_size
+    for viewport in (LANDSCAPE, PORTRAIT):
+        page.set_viewport_size(viewport)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.locator(selector).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png")
+        )
+    page.set_viewport_size(size)
+
+
 def open_session(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^Mở kỳ họp")).first.click()
     expect(page.get_by_role("heading", name="Chương trình kỳ họp")).to_be_visible()
@@ -94,7 +110,10 @@ def check_display_result(display: Any, staff: Tablet, motion_id: int) -> dict[st
         expect(row.locator(".hall-result-percent")).to_have_text(f"{text}%")
     verdict = "ĐƯỢC THÔNG QUA" if result["passed"] else "KHÔNG ĐƯỢC THÔNG QUA"
     expect(section.locator(".vote-verdict")).to_have_text(verdict)
-    assert section.locator(".vote-chart rect.vote-bar-yes").count() == 1
+    for key in ("yes", "no", "abstain", "not_voted"):
+        bar = section.locator(f".hall-row-{key} svg.hall-bar rect.vote-bar-{key}")
+        width = float(bar.get_attribute("width") or "nan")
+        assert abs(width - result["percentages"][key] * 10) < 0.01, key
     return dict(result)
 
 
@@ -244,6 +263,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     expect(live.locator(".hall-vote-cast")).to_have_text("33")
     expect(row.locator(".motion-cast")).to_have_text("33")
     screenshots(chair, "vote-chair-open")
+    panel_shots(chair, ".chair-motions .motion.is-open", "vote-chair-motions-open")
     check_accessibility(chair, "chair: vote open")
 
     # The chair closes (with a confirmation) and sees the frozen result.
@@ -277,7 +297,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     display.set_viewport_size(UHD)
     screenshot(display, "vote-display-result-passed")
     display.set_viewport_size(HD)
-    screenshots(chair, "vote-chair-result")
+    panel_shots(chair, ".chair-motions .motion.is-closed", "vote-chair-motions-result")
     for n in (1, 2, 3):
         tablets[n].get_by_role("dialog", name=title).get_by_role("button", name="Đóng").click()
         expect(tablets[n].get_by_role("dialog")).to_have_count(0)
@@ -316,3 +336,114 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     chair.get_by_role("button", name="Tạm dừng giữa các mục").click()
     expect(display.locator(".hall-agenda-list")).to_be_visible()
     expect(display.locator(".hall-result")).to_have_count(0)
+
+
+def test_secret_confidence_and_election_ballots(
+    open_page: Any, server: LiveServer, members: Members
+) -> None:
+    chair = Tablet(server.url, "chair")
+    try:
+        meeting_id = chair.api("GET", "/api/meetings").json()["meetings"][0]["id"]
+        state = chair.api("GET", f"/api/meetings/{meeting_id}/state").json()["state"]
+        item_id = state["agenda"][1]["id"]
+        moved = chair.api(
+            "PUT", f"/api/meetings/{meeting_id}/current-item", json={"agenda_item_id": item_id}
+        )
+        assert moved.status_code == 200, moved.text
+        tablet = delegate_tablet(open_page, "delegate01")
+        tablet.get_by_role("button", name="Điểm danh có mặt").click()
+        members.check_in(meeting_id, range(2, 4))
+
+        def create(body: dict[str, Any]) -> dict[str, Any]:
+            made = chair.api(
+                "POST",
+                f"/api/meetings/{meeting_id}/motions",
+                json={"agenda_item_id": item_id, **body},
+            )
+            assert made.status_code == 201, made.text
+            opened = chair.api(
+                "POST", f"/api/motions/{made.json()['id']}/open", json={"override_quorum": True}
+            )
+            assert opened.status_code == 200, opened.text
+            return dict(opened.json())
+
+        # A confidence vote: a rating for each person, all required, always secret.
+        confidence = create(
+            {
+                "title": "Lấy phiếu tín nhiệm",
+                "kind": "confidence",
+                "options": [{"label": "Nguyễn Văn An"}, {"label": "Trần Thị Bình"}],
+            }
+        )
+        ballot = tablet.get_by_role("dialog", name="Lấy phiếu tín nhiệm")
+        expect(ballot).to_contain_text("Bỏ phiếu kín: không ai biết bạn đã chọn gì.")
+        send = ballot.get_by_role("button", name="Gửi phiếu")
+        expect(send).to_be_disabled()
+        first = ballot.get_by_role("group", name="Nguyễn Văn An")
+        first.get_by_role("button", name="Tín nhiệm cao").click()
+        expect(send).to_be_disabled()
+        ballot.get_by_role("group", name="Trần Thị Bình").get_by_role(
+            "button", name="Tín nhiệm thấp"
+        ).click()
+        screenshots(tablet, "vote-tablet-confidence")
+        check_accessibility(tablet, "tablet confidence ballot")
+        send.click()
+        expect(ballot.locator(".vote-summary")).to_contain_text("Tín nhiệm thấp")
+        ballot.get_by_role("button", name="Xác nhận gửi phiếu").click()
+        expect(ballot.get_by_role("status")).to_contain_text("Phiếu của bạn đã được ghi nhận.")
+        for n, rating in ((2, "low"), (3, "low")):
+            ids = [str(o["id"]) for o in confidence["options"]]
+            cast = members[n].api(
+                "POST",
+                f"/api/motions/{confidence['id']}/ballot",
+                json={"ratings": {ids[0]: "medium", ids[1]: rating}},
+            )
+            assert cast.status_code == 200, cast.text
+        closed = chair.api("POST", f"/api/motions/{confidence['id']}/close")
+        assert closed.status_code == 200, closed.text
+        result = tablet.get_by_role("dialog", name="Lấy phiếu tín nhiệm")
+        expect(result.locator("tbody tr").nth(1)).to_contain_text("Trần Thị Bình")
+        expect(result.locator("tbody tr").nth(1).locator("td").nth(2)).to_contain_text("3")
+        screenshots(tablet, "vote-tablet-confidence-result")
+        result.get_by_role("button", name="Đóng").click()
+
+        # An election: at most two of three candidates.
+        election = create(
+            {
+                "title": "Bầu Ủy viên Thường trực",
+                "kind": "election",
+                "max_choices": 2,
+                "options": [
+                    {"label": "Lê Văn Cường"},
+                    {"label": "Phạm Thị Dung"},
+                    {"label": "Hồ Văn Em"},
+                ],
+            }
+        )
+        ballot = tablet.get_by_role("dialog", name="Bầu Ủy viên Thường trực")
+        expect(ballot).to_contain_text("Chọn tối đa 2 người.")
+        ballot.get_by_role("button", name="Lê Văn Cường").click()
+        ballot.get_by_role("button", name="Phạm Thị Dung").click()
+        expect(ballot.get_by_role("button", name="Hồ Văn Em")).to_be_disabled()
+        expect(ballot).to_contain_text("Đã chọn 2/2.")
+        screenshots(tablet, "vote-tablet-election")
+        check_accessibility(tablet, "tablet election ballot")
+        ballot.get_by_role("button", name="Gửi phiếu").click()
+        ballot.get_by_role("button", name="Xác nhận gửi phiếu").click()
+        expect(ballot.get_by_role("status")).to_contain_text("Phiếu của bạn đã được ghi nhận.")
+        # Changing: the ballot comes back with the recorded choices marked.
+        ballot.get_by_role("button", name="Đổi phiếu").click()
+        expect(ballot.get_by_role("button", name="Lê Văn Cường")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        ballot.get_by_role("button", name="Hủy").click()
+        expect(ballot.get_by_role("status")).to_be_visible()
+        closed = chair.api("POST", f"/api/motions/{election['id']}/close")
+        assert closed.status_code == 200, closed.text
+        frozen = closed.json()["result"]
+        assert frozen["named"] is None
+        result = tablet.get_by_role("dialog", name="Bầu Ủy viên Thường trực")
+        expect(result.locator("tbody")).to_contain_text("Lê Văn Cường")
+        screenshots(tablet, "vote-tablet-election-result")
+    finally:
+        chair.close()

@@ -20,6 +20,7 @@ export function motionNotice(name, data) {
 }
 
 const DURATIONS = [0, 30, 60, 120, 180, 300, 600];
+const ORDER = { open: 0, draft: 1, closed: 2, cancelled: 3 };
 
 function durationLabel(seconds) {
   if (!seconds) return t('votes.no_limit');
@@ -41,6 +42,8 @@ export function Motions({ state, meetingId }) {
   const mine = motionsOfItem(all, item?.id ?? null);
   const openId = all.find((m) => m.status === 'open')?.id ?? null;
   const elsewhere = all.filter((m) => m.status === 'open' && !mine.includes(m));
+  // What needs the chair now first: the open vote, then drafts, then results.
+  const shown = [...elsewhere, ...mine].sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.id - b.id);
   return (
     <Card
       title={t('votes.motions')}
@@ -54,11 +57,11 @@ export function Motions({ state, meetingId }) {
       }
     >
       <p class="chair-item-label">{item ? `${t('votes.item_label', { number: item.number })}: ${item.title}` : t('votes.without_item')}</p>
-      {[...elsewhere, ...mine].length === 0 ? (
+      {shown.length === 0 ? (
         <EmptyState title={item ? t('votes.none_for_item') : t('votes.none')} />
       ) : (
         <ul class="motion-list">
-          {[...elsewhere, ...mine].map((m) => (
+          {shown.map((m) => (
             <MotionRow key={m.id} state={state} motion={m} otherOpen={openId !== null && openId !== m.id} keep={keep} />
           ))}
         </ul>
@@ -268,17 +271,6 @@ function CreateMotion({ state, meetingId, item, onDone, onClose }) {
               ))}
             </select>
           </Field>
-          {form.kind !== 'confidence' && (
-            <Field label={t('votes.field_rule')} id="motion-rule">
-              <select id="motion-rule" value={form.rule} onChange={set('rule')}>
-                {RULES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(`votes.rules.${r}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
           <Field label={t('votes.field_duration')} id="motion-duration">
             <select id="motion-duration" value={form.duration_seconds} onChange={set('duration_seconds')}>
               {DURATIONS.map((d) => (
@@ -289,6 +281,17 @@ function CreateMotion({ state, meetingId, item, onDone, onClose }) {
             </select>
           </Field>
         </div>
+        {form.kind !== 'confidence' && (
+          <Field label={t('votes.field_rule')} id="motion-rule">
+            <select id="motion-rule" value={form.rule} onChange={set('rule')}>
+              {RULES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`votes.rules.${r}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         {forcedSecret && (
           <>
             <Field label={t(`votes.field_options_${form.kind}`)} id="motion-options">

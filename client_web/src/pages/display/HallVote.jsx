@@ -1,15 +1,16 @@
 // The hall display during a vote (title, countdown, how many have voted: never who or what)
 // and when the chair announces the result (counts, percentages of all members, a bar chart,
 // PASSED / NOT PASSED in words). The numbers are the server's frozen result as they come.
-import { choiceLabel, Countdown, ResultChart, Verdict } from '../../components/votes.jsx';
+import { choiceLabel, Countdown, Verdict } from '../../components/votes.jsx';
 import { getLang, t, useLang } from '../../lib/i18n.js';
-import { formatPercent, resultRows } from '../../lib/votes.js';
+import { bars, formatPercent, resultRows } from '../../lib/votes.js';
+
+const W = 1000;
 
 export function HallVoteInProgress({ motion }) {
   useLang();
   const cast = motion.cast ?? 0;
   const eligible = motion.eligible ?? 0;
-  const W = 1000;
   const filled = eligible ? Math.min(W, (cast / eligible) * W) : 0;
   return (
     <section class="hall-vote hall-vote-live" aria-labelledby="hall-vote-title" data-motion-id={motion.id}>
@@ -54,25 +55,26 @@ export function HallVoteResult({ state, motion }) {
       </h2>
       <Verdict result={r} class="hall-verdict" />
       {motion.kind === 'resolution' ? (
-        <div class="hall-result-body">
-          <ul class="hall-result-rows">
-            {resultRows(r).map((row) => (
-              <li key={row.key} class={`hall-row-${row.key}`}>
-                <span class="hall-result-label">
-                  <span class={`vote-swatch vote-bar-${row.key}`} aria-hidden="true" />
-                  {labels[row.key]}
-                </span>
-                <strong class="hall-result-count" data-value={row.count}>
-                  {row.count}
-                </strong>
-                <span class="hall-result-percent" data-value={row.percent}>
-                  {formatPercent(row.percent, lang)}
-                </span>
-              </li>
-            ))}
-          </ul>
-          <ResultChart rows={resultRows(r)} labels={labels} />
-        </div>
+        <ul class="hall-result-grid" aria-label={t('votes.chart')}>
+          {bars(resultRows(r), W).map((row) => (
+            <li key={row.key} class={`hall-row-${row.key}`}>
+              <span class="hall-result-label">
+                <span class={`vote-swatch vote-bar-${row.key}`} aria-hidden="true" />
+                {labels[row.key]}
+              </span>
+              <svg class="hall-bar" viewBox={`0 0 ${W} 100`} preserveAspectRatio="none" aria-hidden="true">
+                <rect class="vote-bar-track" x="0" y="0" width={W} height="100" rx="12" />
+                <rect class={`vote-bar-${row.key}`} x="0" y="0" width={row.width} height="100" rx="12" />
+              </svg>
+              <strong class="hall-result-count" data-value={row.count}>
+                {row.count}
+              </strong>
+              <span class="hall-result-percent" data-value={row.percent}>
+                {formatPercent(row.percent, lang)}
+              </span>
+            </li>
+          ))}
+        </ul>
       ) : (
         <ul class="hall-result-rows hall-result-options">
           {(r.options || []).map((o) => (

@@ -83,12 +83,13 @@ function BallotScreen({ state, motion, onHide }) {
   const send = async () => {
     const body = ballotBody(motion, draft);
     const answer = await run(() => post(`/motions/${motion.id}/ballot`, body));
+    // On an error the confirmation stays, with the server's words: one tap sends again.
     if (answer?.recorded) {
       setAcked(answer.my_vote);
       setChanging(false);
       setDraft(null);
+      setConfirming(false);
     }
-    setConfirming(false);
   };
   const pick = (next) => {
     setError(null);

@@ -444,6 +444,7 @@ def test_secret_confidence_and_election_ballots(
         assert frozen["named"] is None
         result = tablet.get_by_role("dialog", name="Bầu Ủy viên Thường trực")
         expect(result.locator("tbody")).to_contain_text("Lê Văn Cường")
+        expect(result.locator(".vote-verdict")).to_have_text("CHƯA ĐỦ SỐ NGƯỜI TRÚNG CỬ")
         screenshots(tablet, "vote-tablet-election-result")
     finally:
         chair.close()

@@ -33,9 +33,13 @@ export function Countdown({ iso, class: extra }) {
 export function Verdict({ result, class: extra }) {
   useLang();
   if (!result || result.passed === null || result.passed === undefined) return null;
+  const words =
+    result.kind === 'election'
+      ? t(result.passed ? 'votes.seats_filled' : 'votes.seats_not_filled')
+      : t(result.passed ? 'votes.passed' : 'votes.not_passed');
   return (
     <p class={['vote-verdict', result.passed ? 'is-passed' : 'is-failed', extra].filter(Boolean).join(' ')} data-passed={String(result.passed)}>
-      {result.passed ? t('votes.passed') : t('votes.not_passed')}
+      {words}
     </p>
   );
 }
@@ -115,7 +119,7 @@ export function ResultView({ state, motion, chart = true }) {
         <table class="vote-table">
           <thead>
             <tr>
-              <th scope="col">{t('votes.field_options_confidence')}</th>
+              <th scope="col">{t('votes.person_rated')}</th>
               {['high', 'medium', 'low'].map((k) => (
                 <th scope="col" class="num" key={k}>
                   {t(`votes.ratings.${k}`)}
@@ -148,14 +152,14 @@ export function ResultView({ state, motion, chart = true }) {
         <table class="vote-table">
           <thead>
             <tr>
-              <th scope="col">{t('votes.field_options_election')}</th>
+              <th scope="col">{t('votes.candidate')}</th>
               <th scope="col" class="num">
                 {t('votes.count')}
               </th>
               <th scope="col" class="num">
                 {t('votes.percent')}
               </th>
-              <th scope="col">{t('votes.result_title')}</th>
+              <th scope="col">{t('votes.outcome')}</th>
             </tr>
           </thead>
           <tbody>

@@ -227,9 +227,12 @@ function CreateMotion({ state, meetingId, item, onDone, onClose }) {
     options: '',
     max_choices: 1,
   });
+  const NUMBERS = ['duration_seconds', 'max_choices'];
   const set = (key) => (e) => {
     const el = e.currentTarget;
-    const value = el.type === 'checkbox' ? el.checked : el.type === 'number' || el.tagName === 'SELECT' && key === 'duration_seconds' ? Number(el.value) : el.value;
+    let value = el.value;
+    if (el.type === 'checkbox') value = el.checked;
+    else if (NUMBERS.includes(key)) value = Number(el.value);
     setForm((f) => ({ ...f, [key]: value }));
   };
   const forcedSecret = form.kind !== 'resolution';

@@ -18,6 +18,7 @@ def _meeting(meeting: Meeting, user: User) -> dict[str, Any]:
         "speaking_time_seconds": settings.speaking_time_seconds,
         "online_attendance": settings.online_attendance,
         "checkin_requires_hall_code": settings.checkin_requires_hall_code,
+        "allow_ballot_change": settings.allow_ballot_change,
     }
 
 

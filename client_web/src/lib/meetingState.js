@@ -68,6 +68,8 @@ const reducers = {
     return { ...state, documents: [...others, data.document] };
   },
 
+  // Voting (server/voting, docs/protocol.md "Voting"). Motions in events carry my_vote null
+  // (they go to everyone): the tablet's own ballot is kept from the state it had.
   'vote.opened': (state, data) => {
     if (!state.votes || !data.motion) return state;
     return {
@@ -75,7 +77,7 @@ const reducers = {
       votes: {
         ...state.votes,
         open_motion_id: data.motion.id,
-        motions: upsert(state.votes.motions, data.motion),
+        motions: upsertMotion(state.votes.motions, data.motion),
       },
     };
   },
@@ -87,7 +89,7 @@ const reducers = {
       votes: {
         ...state.votes,
         motions: (state.votes.motions || []).map((m) =>
-          m.id === data.motion_id ? { ...m, cast: data.cast, eligible: data.eligible } : m,
+          m.id === data.motion_id && m.status === 'open' ? { ...m, cast: data.cast, eligible: data.eligible } : m,
         ),
       },
     };
@@ -95,27 +97,56 @@ const reducers = {
 
   'vote.closed': (state, data) => {
     if (!state.votes) return state;
+    const known = (state.votes.motions || []).find((m) => m.id === data.motion_id);
+    const motion = data.motion || (known && { ...known, status: 'closed' });
+    if (!motion) return state;
     return {
       ...state,
       votes: {
         ...state.votes,
         open_motion_id: state.votes.open_motion_id === data.motion_id ? null : state.votes.open_motion_id,
-        motions: (state.votes.motions || []).map((m) =>
-          m.id === data.motion_id ? { ...m, status: 'closed', result: data.result } : m,
-        ),
+        motions: upsertMotion(state.votes.motions, { ...motion, result: data.result ?? motion.result }),
       },
     };
   },
 
   'vote.announced': (state, data) => {
     if (!state.votes) return state;
-    return { ...state, votes: { ...state.votes, announced: { motion_id: data.motion_id, result: data.result } } };
+    return {
+      ...state,
+      votes: {
+        ...state.votes,
+        announced_motion_id: data.motion_id,
+        motions: (state.votes.motions || []).map((m) =>
+          m.id === data.motion_id
+            ? { ...m, status: 'closed', announced_at: data.announced_at ?? m.announced_at, result: data.result ?? m.result }
+            : m,
+        ),
+      },
+    };
+  },
+
+  'vote.cancelled': (state, data) => {
+    if (!state.votes) return state;
+    const known = (state.votes.motions || []).find((m) => m.id === data.motion_id);
+    const motion = data.motion || (known && { ...known, status: 'cancelled' });
+    if (!motion) return state;
+    return {
+      ...state,
+      votes: {
+        ...state.votes,
+        open_motion_id: state.votes.open_motion_id === data.motion_id ? null : state.votes.open_motion_id,
+        motions: upsertMotion(state.votes.motions, motion),
+      },
+    };
   },
 };
 
-function upsert(list, item) {
-  const rest = (list || []).filter((x) => x.id !== item.id);
-  return [...rest, item];
+/** Replace (or add) a motion, in id order, keeping the member's own ballot (my_vote). */
+function upsertMotion(list, motion) {
+  const known = (list || []).find((m) => m.id === motion.id);
+  const merged = { ...motion, my_vote: motion.my_vote ?? known?.my_vote ?? null };
+  return [...(list || []).filter((m) => m.id !== motion.id), merged].sort((a, b) => a.id - b.id);
 }
 
 /** The state after one event; unknown events leave it unchanged. */

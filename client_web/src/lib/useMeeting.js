@@ -4,12 +4,14 @@ import { announceSessionEnded } from './api.js';
 import { emitMeetingMessage } from './notices.js';
 import { MeetingSync, STATUS } from './sync.js';
 
-export function useMeeting(meetingId, { onEvent } = {}) {
+export function useMeeting(meetingId, { onEvent, onNotice } = {}) {
   const [state, setState] = useState(null);
   const [status, setStatus] = useState(STATUS.CONNECTING);
   const [error, setError] = useState(null);
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
+  const onNoticeRef = useRef(onNotice);
+  onNoticeRef.current = onNotice;
 
   useEffect(() => {
     if (!meetingId) return undefined;
@@ -22,7 +24,10 @@ export function useMeeting(meetingId, { onEvent } = {}) {
         onEventRef.current?.(...args);
         emitMeetingMessage(args[0], args[1]);
       },
-      onNotice: emitMeetingMessage,
+      onNotice: (...args) => {
+        onNoticeRef.current?.(...args);
+        emitMeetingMessage(...args);
+      },
       onError: (err) => {
         // A revoked device or an expired session: back to the login, not a dead screen.
         if (err?.code === 'not_authenticated') announceSessionEnded();

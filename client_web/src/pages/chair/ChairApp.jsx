@@ -10,7 +10,6 @@ import {
   speakerKind,
   splitSpeakers,
 } from '../../components/meeting.jsx';
-import { MotionsSlot } from '../../components/slots.jsx';
 import { Badge, Button, Card, ConnectionBanner, ErrorText, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { patch, post, put } from '../../lib/api.js';
 import { formatDuration } from '../../lib/format.js';
@@ -18,6 +17,7 @@ import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate, useRoute } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
+import { motionNotice, Motions } from './Motions.jsx';
 
 const CHAIR_ROLES = ['chair', 'secretary', 'admin'];
 
@@ -46,7 +46,7 @@ function Routes({ user, logout }) {
 
 function ChairConsole({ meetingId, user, logout }) {
   useLang();
-  const { state, status, error } = useMeeting(meetingId);
+  const { state, status, error } = useMeeting(meetingId, { onNotice: motionNotice });
   return (
     <div class="page console">
       <TopBar title={t('chair.app_name')} subtitle={state?.meeting?.title} user={user} onLogout={logout}>
@@ -67,7 +67,7 @@ function ChairConsole({ meetingId, user, logout }) {
             </div>
             <div class="chair-col" role="region" tabIndex={0} aria-label={t('chair.floor_and_attendance')}>
               <SpeakersPanel state={state} meetingId={meetingId} />
-              <MotionsSlot state={state} />
+              <Motions state={state} meetingId={meetingId} />
               <AttendancePanel state={state} />
             </div>
           </div>

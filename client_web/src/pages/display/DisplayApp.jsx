@@ -4,7 +4,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { currentItem, kindLabel, SpeakingTime, speakerKind, splitSpeakers } from '../../components/meeting.jsx';
 import { QrCode } from '../../components/qr.jsx';
-import { VoteInProgressSlot, VoteResultSlot } from '../../components/slots.jsx';
 import { Icon } from '../../components/ui.jsx';
 import { get } from '../../lib/api.js';
 import { formatDate, formatTime, formatWeekday } from '../../lib/format.js';
@@ -13,6 +12,8 @@ import { t, useLang } from '../../lib/i18n.js';
 import { useRoute } from '../../lib/router.js';
 import { STATUS } from '../../lib/sync.js';
 import { useMeeting } from '../../lib/useMeeting.js';
+import { announcedMotion, openMotion } from '../../lib/votes.js';
+import { HallVoteInProgress, HallVoteResult } from './HallVote.jsx';
 
 const RETRY_MS = 5000;
 // The hall code is for the display account and the people who run the session.
@@ -97,17 +98,17 @@ function Hall({ meetingId }) {
   const { state, status } = useMeeting(meetingId);
   if (!state) return <Idle text={t('display.connecting')} />;
   const item = currentItem(state);
-  const voting = state.votes?.open_motion_id;
-  const announced = state.votes?.announced;
+  const voting = openMotion(state);
+  const announced = announcedMotion(state);
   return (
     <main class="hall-screen">
       <HallHeader state={state} />
       <div class="hall-body">
         <div class="hall-main">
           {voting ? (
-            <VoteInProgressSlot state={state} />
+            <HallVoteInProgress motion={voting} />
           ) : announced ? (
-            <VoteResultSlot state={state} />
+            <HallVoteResult state={state} motion={announced} />
           ) : item ? (
             <CurrentItem state={state} item={item} />
           ) : (

@@ -11,7 +11,7 @@ import {
   speakerKind,
   splitSpeakers,
 } from '../../components/meeting.jsx';
-import { BallotSlot, DocumentsSlot } from '../../components/slots.jsx';
+import { DocumentsSlot } from '../../components/slots.jsx';
 import {
   Badge,
   Button,
@@ -30,6 +30,7 @@ import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
+import { Ballot } from './Ballot.jsx';
 
 export function SessionView({ meetingId, user, logout }) {
   useLang();
@@ -54,7 +55,7 @@ export function SessionView({ meetingId, user, logout }) {
         {!error && !state && <Loading label={t('sync.joining')} />}
         {state && <Session state={state} meetingId={meetingId} />}
       </main>
-      {state && <BallotSlot state={state} />}
+      {state && <Ballot state={state} />}
     </div>
   );
 }

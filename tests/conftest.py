@@ -26,6 +26,7 @@ from server import create_app
 from server.db import utcnow
 from server.demo.seed import seed_demo
 from server.extensions import db, socketio
+from server.voting.housekeeping import EXTENSION_KEY as HOUSEKEEPER
 from tests.services import PostgresServer, RedisServer, start_postgres, start_redis
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -159,6 +160,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         shutil.copytree(template, storage, copy_function=os.link)
     app = build_app(database_url, storage)
     yield app
+    keeper = app.extensions.get(HOUSEKEEPER)
+    if keeper is not None:
+        keeper.stop()  # before its database goes
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -52,6 +52,8 @@ class Housekeeper:
         self._running = False
         self._last_sweep = 0.0
         self._failures: dict[int, int] = {}
+        self._stopped = False
+        self._task: object | None = None
 
     # --- Requests from services (after their transaction committed) ---------------------
 
@@ -84,16 +86,33 @@ class Housekeeper:
     def start(self) -> None:
         self._ensure_running()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """Forget every pending task and wait for the loop to end (an application going away:
+        a loop left running would reach for a database that is gone)."""
+        with self._lock:
+            self._stopped = True
+            self._deadlines.clear()
+            self._dirty.clear()
+            self._scrub = False
+            task = self._task
+        join = getattr(task, "join", None)
+        if join is not None:
+            join(timeout)
+
     def _ensure_running(self) -> None:
         with self._lock:
-            if self._running:
+            if self._running or self._stopped:
                 return
             self._running = True
-        socketio.start_background_task(self._run)
+            self._task = socketio.start_background_task(self._run)
 
     def _run(self) -> None:
         tick = float(self.app.config.get("VOTE_TICK_SECONDS", 0.1))
         while True:
+            with self._lock:
+                if self._stopped:
+                    self._running = False
+                    return
             try:
                 if not self._step():
                     return

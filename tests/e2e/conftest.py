@@ -221,6 +221,15 @@ def screenshots(page: Any, name: str) -> None:
     page.set_viewport_size(size)
 
 
+def display_screenshots(page: Any, name: str) -> None:
+    """The hall display at 1920x1080 and 3840x2160 (the same layout in rem); size restored."""
+    size = page.viewport_size
+    for viewport in (HD, UHD):
+        page.set_viewport_size(viewport)
+        screenshot(page, name)
+    page.set_viewport_size(size)
+
+
 _AXE = CLIENT / "node_modules" / "axe-core" / "axe.min.js"
 
 

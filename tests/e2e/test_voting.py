@@ -21,10 +21,9 @@ from tests.e2e.conftest import (
     LANDSCAPE,
     PORTRAIT,
     SCREENSHOTS,
-    UHD,
     check_accessibility,
+    display_screenshots,
     login,
-    screenshot,
     screenshots,
 )
 from tests.live import LiveServer, Tablet
@@ -142,13 +141,13 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     )
     login(idle, "display")
     expect(idle.locator(".hall-idle-text")).to_have_text("Hiện chưa có kỳ họp nào.")
-    screenshot(idle, "vote-display-no-session")
+    display_screenshots(idle, "vote-display-no-session")
     idle.context.close()
 
     display = open_page("display", viewport=HD, path="/display")
     login(display, "display")
     expect(display.locator(".hall-agenda-list")).to_contain_text(item["title"])
-    screenshot(display, "vote-display-session-waiting")
+    display_screenshots(display, "vote-display-session-waiting")
 
     chair = open_page("chair", path="/chair")
     login(chair, "chair")
@@ -156,7 +155,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     chair.get_by_role("button", name=f"Chuyển đến mục {item['number']}").click()
     expect(display.locator(".hall-item-title")).to_contain_text(item["title"])
     expect(chair.locator(".chair-motions")).to_contain_text(demo_motion["title"])
-    screenshot(display, "vote-display-item")
+    display_screenshots(display, "vote-display-item")
 
     # Three tablets; two check in now, the third only once the ballot is up.
     tablets = {n: delegate_tablet(open_page, f"delegate{n:02d}") for n in (1, 2, 3)}
@@ -172,7 +171,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     floor = chair_api.api("POST", f"/api/speakers/{asked.json()['id']}/floor")
     assert floor.status_code == 200, floor.text
     expect(display.locator(".hall-speaker-name")).to_have_text(members[4].user["full_name"])
-    screenshot(display, "vote-display-speaker")
+    display_screenshots(display, "vote-display-speaker")
     ended = chair_api.api("POST", f"/api/speakers/{asked.json()['id']}/end")
     assert ended.status_code == 200, ended.text
 
@@ -253,7 +252,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     expect(live.locator(".hall-vote-cast")).to_have_text("3")
     expect(live.locator(".hall-vote-eligible")).to_have_text("/35")
     expect(row.locator(".motion-cast")).to_have_text("3")
-    screenshot(display, "vote-display-open")
+    display_screenshots(display, "vote-display-open")
     check_accessibility(display, "display: vote open")
 
     # The other tablets of the hall.
@@ -292,11 +291,8 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     assert (result["yes"], result["no"], result["abstain"], result["cast"]) == (26, 5, 2, 33)
     assert result["not_voted"] == 17
     assert result["passed"] is True
-    screenshot(display, "vote-display-result-passed")
+    display_screenshots(display, "vote-display-result-passed")
     check_accessibility(display, "display: result passed")
-    display.set_viewport_size(UHD)
-    screenshot(display, "vote-display-result-passed")
-    display.set_viewport_size(HD)
     panel_shots(chair, ".chair-motions .motion.is-closed", "vote-chair-motions-result")
     for n in (1, 2, 3):
         tablets[n].get_by_role("dialog", name=title).get_by_role("button", name="Đóng").click()
@@ -329,7 +325,7 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     row2.get_by_role("button", name="Công bố lên màn hình").click()
     result = check_display_result(display, chair_api, demo_motion["id"])
     assert (result["yes"], result["no"], result["passed"]) == (12, 13, False)
-    screenshot(display, "vote-display-result-not-passed")
+    display_screenshots(display, "vote-display-result-not-passed")
     check_accessibility(display, "display: result not passed")
 
     # Moving on to the next item clears the result from the hall.

@@ -11,7 +11,7 @@ import {
   speakerKind,
   splitSpeakers,
 } from '../../components/meeting.jsx';
-import { BallotSlot, DocumentsSlot } from '../../components/slots.jsx';
+import { BallotSlot } from '../../components/slots.jsx';
 import {
   Badge,
   Button,
@@ -30,6 +30,7 @@ import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
+import { DocumentList } from './reader/DocumentList.jsx';
 
 export function SessionView({ meetingId, user, logout }) {
   useLang();
@@ -76,7 +77,7 @@ function Session({ state, meetingId }) {
           </p>
           <AgendaList agenda={state.agenda} labelledBy="agenda-title" />
         </Card>
-        <DocumentsSlot state={state} meetingId={meetingId} />
+        <DocumentList state={state} meetingId={meetingId} />
       </div>
     </div>
   );

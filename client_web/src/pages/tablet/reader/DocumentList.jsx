@@ -1,0 +1,56 @@
+// The tablet session's documents, by agenda item, with kind, version and "new".
+import { Badge, Card, EmptyState, Icon } from '../../../components/ui.jsx';
+import { t, useLang } from '../../../lib/i18n.js';
+import { navigate } from '../../../lib/router.js';
+import { documentsByItem } from './geometry.js';
+
+export const hasDocuments = (state) => Array.isArray(state?.documents);
+
+export function DocumentList({ state, meetingId }) {
+  useLang();
+  if (!hasDocuments(state)) return null;
+  const groups = documentsByItem(state.documents, state.agenda);
+  return (
+    <Card title={t('documents.title')} icon="doc" id="documents">
+      {groups.length === 0 ? (
+        <EmptyState title={t('documents.none')} />
+      ) : (
+        groups.map(({ item, documents }) => (
+          <section class="doc-group" key={item?.id ?? 'other'}>
+            <h3 class="doc-group-title">
+              {item ? `${item.number ? `${item.number}. ` : ''}${item.title}` : t('reader.other_documents')}
+              {item?.is_current && (
+                <Badge tone="live" live>
+                  {t('reader.under_discussion')}
+                </Badge>
+              )}
+            </h3>
+            <ul class="doc-list">
+              {documents.map((d) => (
+                <li key={d.id}>
+                  {d.kind === 'link' ? (
+                    <a class="doc-link" href={d.url} target="_blank" rel="noopener noreferrer">
+                      <Icon name="doc" />
+                      <span class="doc-title">{d.title}</span>
+                      <Badge tone="info">{t('documents.kinds.link')}</Badge>
+                    </a>
+                  ) : (
+                    <button type="button" class="doc-link" onClick={() => navigate(`m/${meetingId}/documents/${d.id}`)}>
+                      <Icon name="doc" />
+                      <span class="doc-title">{d.title}</span>
+                      {d.page_count > 0 && <span class="doc-pages">{t('reader.pages_count', { count: d.page_count })}</span>}
+                      <Badge tone="info">{t(`documents.kinds.${d.kind}`)}</Badge>
+                      {d.version > 1 && <Badge tone="neutral">{t('documents.version', { version: d.version })}</Badge>}
+                      {d.confidential && <Badge tone="warn">{t('reader.confidential')}</Badge>}
+                      {d.reads_recorded && !d.read && <Badge tone="live">{t('documents.new')}</Badge>}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+    </Card>
+  );
+}

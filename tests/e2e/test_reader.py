@@ -5,6 +5,7 @@ annotations made offline replayed on reconnect."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -148,3 +149,154 @@ def test_reader_pages_zoom_panels_search_and_follow(open_page: Any, server: Live
     delegate.get_by_role("button", name="English").click()
     expect(delegate.get_by_role("button", name="Follow the chair")).to_be_visible()
     delegate.get_by_role("button", name="Tiếng Việt").click()
+
+
+def page_box(page: Any, number: int) -> dict[str, float]:
+    return page.locator(f'.page-sheet[data-page="{number}"]').bounding_box()
+
+
+def to_screen(box: dict[str, float], point: tuple[float, float]) -> tuple[float, float]:
+    scale = box["width"] / 595.0
+    return box["x"] + point[0] * scale, box["y"] + point[1] * scale
+
+
+def drag(page: Any, start: tuple[float, float], end: tuple[float, float], steps: int = 4) -> None:
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=steps)
+    page.mouse.up()
+
+
+def wait_sent(page: Any) -> None:
+    page.wait_for_function("() => window.councilReader && window.councilReader.pending() === 0")
+
+
+def server_annotations(server: LiveServer, document_id: int) -> list[dict[str, Any]]:
+    device = Tablet(server.url, "delegate01")
+    answer = device.api("GET", f"/api/documents/{document_id}/annotations?since=0&limit=1000")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["annotations"]
+
+
+def test_annotations_highlight_pen_note_eraser_undo_and_export(open_page: Any, server: LiveServer):
+    meeting_id, docs = meeting_and_documents(server)
+    economy = next(d for d in docs if d["title"] == ECONOMY)
+    text = Tablet(server.url, "delegate01").api(
+        "GET", f"/api/documents/{economy['id']}/pages/1/text"
+    )
+    words = text.json()["words"]
+    delegate = open_page("delegate")
+    login(delegate, "delegate01")
+    expect(delegate.get_by_role("heading", name="Các kỳ họp")).to_be_visible()
+    open_reader(delegate, meeting_id, economy["id"])
+    box = page_box(delegate, 1)
+
+    # Highlight: drag from one word to a later one on the same page.
+    delegate.get_by_role("button", name="Tô sáng").click()
+    first = next(i for i, w in enumerate(words) if w[4] == "BÁO")
+    a, b = words[first], words[first + 3]
+    delegate.wait_for_timeout(300)  # the page's words arrive
+    box = page_box(delegate, 1)
+    drag(
+        delegate,
+        to_screen(box, ((a[0] + a[2]) / 2, (a[1] + a[3]) / 2)),
+        to_screen(box, ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)),
+    )
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
+
+    # Pen in red.
+    delegate.get_by_role("button", name="Bút").click()
+    delegate.get_by_role("button", name="Đỏ").click()
+    box = page_box(delegate, 1)
+    drag(delegate, to_screen(box, (100, 230)), to_screen(box, (300, 245)), steps=8)
+    expect(delegate.locator('.mark[data-kind="ink"]')).to_have_count(1)
+    expect(delegate.locator('.mark[data-kind="ink"] path')).to_have_attribute("stroke", "#c62828")
+
+    # A sticky note whose text is shown as text, never run.
+    delegate.get_by_role("button", name="Ghi chú", exact=True).click()
+    delegate.mouse.click(*to_screen(box, (540, 60)))
+    delegate.get_by_label("Nội dung ghi chú").fill("<b>Cần làm rõ</b> nguồn vốn")
+    delegate.get_by_role("button", name="Lưu ghi chú").click()
+    expect(delegate.locator('.mark[data-kind="note"]')).to_have_count(1)
+
+    # The eraser takes the ink away; undo brings it back.
+    delegate.get_by_role("button", name="Tẩy").click()
+    box = page_box(delegate, 1)
+    delegate.mouse.click(*to_screen(box, (200, 237.5)))
+    expect(delegate.locator('.mark[data-kind="ink"]')).to_have_count(0)
+    delegate.get_by_role("button", name="Hoàn tác").click()
+    expect(delegate.locator('.mark[data-kind="ink"]')).to_have_count(1)
+    screenshots(delegate, "tablet-reader-annotations")
+    check_accessibility(delegate, "reader with annotations")
+
+    # Reading the note back.
+    delegate.get_by_role("button", name="Đọc", exact=True).click()
+    delegate.locator('.mark[data-kind="note"]').click()
+    expect(delegate.locator(".note-text")).to_have_text("<b>Cần làm rõ</b> nguồn vốn")
+    delegate.locator(".dialog .btn-primary").click()
+
+    # All of it is on the server, once each.
+    wait_sent(delegate)
+    stored = server_annotations(server, economy["id"])
+    live = [x for x in stored if not x["deleted"]]
+    assert sorted(x["kind"] for x in live) == ["highlight", "ink", "note"]
+    assert len([x for x in stored if x["deleted"]]) == 1
+    highlight = next(x for x in live if x["kind"] == "highlight")
+    assert highlight["quote"].startswith("BÁO")
+    assert len(highlight["geometry"]["rects"]) >= 1
+    note = next(x for x in live if x["kind"] == "note")
+    assert note["text"] == "<b>Cần làm rõ</b> nguồn vốn"
+
+    # My notes across the session.
+    delegate.get_by_role("button", name="Ghi chú của tôi").click()
+    expect(delegate.locator(".notes-group .result")).to_have_count(3)
+    screenshots(delegate, "tablet-reader-my-notes")
+    check_accessibility(delegate, "my notes")
+
+    # My annotated copy.
+    with delegate.expect_download() as download:
+        delegate.get_by_role("link", name="Tải bản có ghi chú").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"/Highlight" in data
+    assert b"/Ink" in data
+
+
+def test_offline_annotations_queue_and_replay(open_page: Any, server: LiveServer):
+    meeting_id, docs = meeting_and_documents(server)
+    economy = next(d for d in docs if d["title"] == ECONOMY)
+    delegate = open_page("delegate", viewport={"width": 800, "height": 1280})
+    login(delegate, "delegate01")
+    expect(delegate.get_by_role("heading", name="Các kỳ họp")).to_be_visible()
+    open_reader(delegate, meeting_id, economy["id"])
+    box = page_box(delegate, 1)
+
+    delegate.context.set_offline(True)
+    expect(delegate.locator(".banner-offline").first).to_be_visible()
+    box = page_box(delegate, 1)
+    delegate.get_by_role("button", name="Bút").click()
+    points = [(30 + 45 * col, 30 + 38 * row) for row in range(15) for col in range(12)]
+    for x, y in points:  # 180 strokes
+        drag(delegate, to_screen(box, (x, y)), to_screen(box, (x + 25, y + 12)), steps=2)
+    delegate.get_by_role("button", name="Tẩy").click()
+    for x, y in points[:20]:  # 20 erased: 200 changes in all
+        delegate.mouse.click(*to_screen(box, (x + 12.5, y + 6)))
+    expect(delegate.locator('.mark[data-kind="ink"]')).to_have_count(160)
+    banner = delegate.locator(".reader-queue")
+    expect(banner).to_contain_text("200 thay đổi ghi chú được giữ trên máy này")
+    screenshots(delegate, "tablet-reader-offline")
+    assert delegate.evaluate("window.councilReader.pending()") == 200
+    assert server_annotations(server, economy["id"]) == []
+
+    ids = set(delegate.evaluate("window.councilReader.ids()"))
+    delegate.context.set_offline(False)
+    wait_sent(delegate)
+    expect(banner).to_have_count(0)
+
+    stored = server_annotations(server, economy["id"])
+    assert len(stored) == 180 == len({x["id"] for x in stored})
+    live = {x["id"] for x in stored if not x["deleted"]}
+    assert live == ids
+    assert len(live) == 160
+    assert all(x["version"] == 2 for x in stored if x["deleted"])
+    assert all(x["kind"] == "ink" for x in stored)

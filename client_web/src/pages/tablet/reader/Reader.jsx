@@ -277,6 +277,8 @@ function ReaderBody({ doc, state, meetingId, user }) {
             <Icon name="plus" />
           </Button>
         </div>
+      </div>
+      <ToolBar notes={notes} doc={doc}>
         {state && 'follow' in state && (
           <div class="reader-group">
             <Button kind={follow ? 'primary' : 'secondary'} aria-pressed={follow ? 'true' : 'false'} onClick={toggleFollow}>
@@ -288,8 +290,7 @@ function ReaderBody({ doc, state, meetingId, user }) {
             )}
           </div>
         )}
-      </div>
-      <ToolBar notes={notes} doc={doc} />
+      </ToolBar>
       <div class={`reader-body${panel ? ' has-panel' : ''}`}>
         {panel && (
           <aside class="reader-panel" aria-label={t(`reader.panel_${panel}`)}>

@@ -46,6 +46,7 @@ export function useAnnotations(doc, user) {
   const [words, setWords] = useState(() => new Map());
   const hidden = useRef(new Set());
   const loadingWords = useRef(new Set());
+  const listRef = useRef([]);
 
   const merge = (list) =>
     setItems((prev) => {
@@ -93,7 +94,7 @@ export function useAnnotations(doc, user) {
     globalThis.councilReader = {
       pending: () => box.pending,
       flush: () => box.flush(),
-      ids: () => [...visibleIds()],
+      ids: () => listRef.current.map((a) => a.id),
     };
     return () => {
       live = false;
@@ -103,7 +104,7 @@ export function useAnnotations(doc, user) {
   }, [doc.id, user.id]);
 
   const list = useMemo(() => [...items.values()].filter((a) => !a.deleted && !hidden.current.has(a.id)), [items]);
-  const visibleIds = () => list.map((a) => a.id);
+  listRef.current = list;
   const byPage = useMemo(() => {
     const map = new Map();
     for (const a of list) {
@@ -196,7 +197,7 @@ function QueueBanner({ queue }) {
 }
 
 /** The big buttons of the annotation tools, the colours, undo and the export. */
-export function ToolBar({ notes, doc }) {
+export function ToolBar({ notes, doc, children }) {
   useLang();
   const palette = notes.tool === 'pen' ? PEN_COLORS : notes.tool === 'highlight' ? HIGHLIGHT_COLORS : null;
   const key = notes.tool === 'pen' ? 'pen' : 'highlight';
@@ -235,6 +236,7 @@ export function ToolBar({ notes, doc }) {
           ))}
         </div>
       )}
+      {children}
       <div class="reader-group reader-export">
         {doc.confidential ? (
           <span class="reader-hint">{t('reader.no_export_confidential')}</span>

@@ -271,6 +271,7 @@ def test_offline_annotations_queue_and_replay(open_page: Any, server: LiveServer
     open_reader(delegate, meeting_id, economy["id"])
     box = page_box(delegate, 1)
 
+    delegate.watch.outage = True  # the socket's reconnection attempts fail meanwhile
     delegate.context.set_offline(True)
     expect(delegate.locator(".banner-offline").first).to_be_visible()
     box = page_box(delegate, 1)
@@ -300,3 +301,33 @@ def test_offline_annotations_queue_and_replay(open_page: Any, server: LiveServer
     assert len(live) == 160
     assert all(x["version"] == 2 for x in stored if x["deleted"])
     assert all(x["kind"] == "ink" for x in stored)
+
+
+def test_download_for_offline_reading(open_page: Any, server: LiveServer):
+    _, docs = meeting_and_documents(server)
+    readable = [d for d in docs if d["kind"] != "link" and not d["confidential"]]
+    target = readable[-1]
+    delegate = open_page("delegate")
+    login(delegate, "delegate01")
+    delegate.get_by_role("button", name=re.compile("^Mở kỳ họp")).first.click()
+    delegate.get_by_role("button", name="Tải tài liệu để đọc khi mất mạng").click()
+    expect(delegate.get_by_text(f"Đã tải xong {len(readable)} tài liệu")).to_be_visible(
+        timeout=60_000
+    )
+    screenshots(delegate, "tablet-session-documents-offline")
+    check_accessibility(delegate, "session documents")
+
+    # No network: a document never opened on this tablet reads from what was kept.
+    delegate.watch.outage = True  # the socket's reconnection attempts fail meanwhile
+    delegate.context.set_offline(True)
+    expect(delegate.locator(".banner-offline").first).to_be_visible()
+    delegate.get_by_role("button", name=re.compile(re.escape(target["title"]))).first.click()
+    total = target["page_count"]
+    expect(delegate.locator(".reader-page-of")).to_have_text(f"Trang 1 / {total}")
+    expect(delegate.locator('.page-sheet[data-page="1"]')).to_have_class(re.compile("is-loaded"))
+    delegate.get_by_role("button", name="Các trang").click()
+    delegate.get_by_role("button", name=f"Đến trang {total}").click()
+    expect(delegate.locator(f'.page-sheet[data-page="{total}"]')).to_have_class(
+        re.compile("is-loaded")
+    )
+    delegate.context.set_offline(False)

@@ -1,8 +1,10 @@
 // The tablet session's documents, by agenda item, with kind, version and "new".
-import { Badge, Card, EmptyState, Icon } from '../../../components/ui.jsx';
+import { useState } from 'preact/hooks';
+import { Badge, Button, Card, EmptyState, ErrorText, Icon } from '../../../components/ui.jsx';
 import { t, useLang } from '../../../lib/i18n.js';
 import { navigate } from '../../../lib/router.js';
 import { documentsByItem } from './geometry.js';
+import { downloadForOffline, offlineDocuments, offlineSupported } from './offline.js';
 
 export const hasDocuments = (state) => Array.isArray(state?.documents);
 
@@ -51,6 +53,49 @@ export function DocumentList({ state, meetingId }) {
           </section>
         ))
       )}
+      <OfflineDownload documents={state.documents} />
     </Card>
+  );
+}
+
+/** Keep the session's documents on this tablet for reading without a network. */
+function OfflineDownload({ documents }) {
+  useLang();
+  const [progress, setProgress] = useState(null);
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  const docs = offlineDocuments(documents);
+  if (!offlineSupported() || docs.length === 0) return null;
+  const start = async () => {
+    setError(null);
+    setResult(null);
+    try {
+      const answer = await downloadForOffline(docs, (done, total) => setProgress({ done, total }));
+      setResult(answer);
+    } catch (err) {
+      setError({ message: t('reader.offline_failed') });
+    } finally {
+      setProgress(null);
+    }
+  };
+  return (
+    <div class="offline-box">
+      <Button size="lg" busy={Boolean(progress)} onClick={start}>
+        <Icon name="down" />
+        <span>{t('reader.offline_download')}</span>
+      </Button>
+      {progress && (
+        <div class="offline-progress" role="status">
+          <progress max={progress.total} value={progress.done} aria-label={t('reader.offline_download')} />
+          <span>{t('reader.offline_progress', { done: progress.done, total: progress.total })}</span>
+        </div>
+      )}
+      {result && (
+        <p class={result.failed ? 'error-text' : 'result-ok'} role="status">
+          {result.failed ? t('reader.offline_partial', { failed: result.failed, total: result.total }) : t('reader.offline_done', { count: docs.length })}
+        </p>
+      )}
+      <ErrorText error={error} />
+    </div>
   );
 }

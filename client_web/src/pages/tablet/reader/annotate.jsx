@@ -67,7 +67,8 @@ export function useAnnotations(doc, user) {
       try {
         list = await listAll(doc.id);
       } catch (err) {
-        setError(err);
+        // Offline (reading a downloaded document): show what waits in the queue.
+        if (err.status !== 0) setError(err);
       }
       // Changes still waiting in the queue are shown on top of what the server has.
       const rows = await box.rows();

@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.common import RESULTS, Figure, machine
 
 #: Benchmark modules in the order they run.
-MODULES: list[str] = ["voting", "annotations", "client"]
+MODULES: list[str] = ["voting", "annotations", "client", "client_reader"]
 
 
 def _fmt(value: float | None) -> str:

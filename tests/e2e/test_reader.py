@@ -168,7 +168,9 @@ def drag(page: Any, start: tuple[float, float], end: tuple[float, float], steps:
 
 
 def wait_sent(page: Any) -> None:
-    page.wait_for_function("() => window.councilReader && window.councilReader.pending() === 0")
+    page.wait_for_function(
+        "() => window.councilReader && window.councilReader.pending() === 0", timeout=30_000
+    )
 
 
 def server_annotations(server: LiveServer, document_id: int) -> list[dict[str, Any]]:

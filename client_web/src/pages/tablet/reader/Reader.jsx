@@ -42,7 +42,15 @@ function followPreference() {
 
 export function DocumentReader({ meetingId, documentId, user, logout }) {
   useLang();
-  const { state, status } = useMeeting(meetingId);
+  // The first page comes first: its image is asked for at once (beside the document's
+  // details), and the session's live state and the notes wait until it is shown (or 1.5 s).
+  useMemo(() => preloadFirstPage(documentId), [documentId]);
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(true), 1500);
+    return () => clearTimeout(id);
+  }, []);
+  const { state, status } = useMeeting(settled ? meetingId : null);
   const { data: doc, error, loading } = useLoad(() => get(`/documents/${documentId}`), [documentId]);
   const back = () => navigate(`m/${meetingId}`);
   return (
@@ -80,10 +88,23 @@ export function DocumentReader({ meetingId, documentId, user, logout }) {
         </main>
       )}
       {doc && doc.kind !== 'link' && doc.status === 'ready' && (
-        <ReaderBody key={doc.id} doc={doc} state={state} meetingId={meetingId} user={user} />
+        <ReaderBody key={doc.id} doc={doc} state={state} meetingId={meetingId} user={user} settled={settled} onFirstPage={() => setSettled(true)} />
       )}
     </div>
   );
+}
+
+/** The widest a page is shown at 100 %: the 960 bucket, sharp and quick to fetch. */
+const MAX_FIT = 960;
+const fitWidth = (boxWidth) => Math.max(200, Math.min(boxWidth - 32, MAX_FIT));
+
+/** Ask for the first page's image before the document's details arrive (same address). */
+function preloadFirstPage(documentId) {
+  const jump = pendingJump?.documentId === documentId ? pendingJump : null;
+  if (jump?.page > 1 || !globalThis.Image) return;
+  const scrollbar = 16;
+  const image = imageRequest(fitWidth((globalThis.innerWidth || 1280) - scrollbar), globalThis.devicePixelRatio || 1);
+  new Image().src = pageImageUrl(documentId, 1, image);
 }
 
 function useFitWidth(ref) {
@@ -100,7 +121,7 @@ function useFitWidth(ref) {
   return width;
 }
 
-function ReaderBody({ doc, state, meetingId, user }) {
+function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
   const pages = doc.pages;
   const total = pages.length;
   const scroller = useRef(null);
@@ -113,11 +134,19 @@ function ReaderBody({ doc, state, meetingId, user }) {
   const [hits, setHits] = useState(jump?.rects ? { page: jump.page, rects: jump.rects } : null);
   const [follow, setFollow] = useState(followPreference);
   const boxWidth = useFitWidth(scroller);
-  const fit = Math.max(200, Math.min(boxWidth - 32, 1100));
+  const fit = fitWidth(boxWidth);
+  // The page opened first loads alone; the others once it is shown (or the wait is over).
+  const startPage = jump?.page || 1;
+  const [firstShown, setFirstShown] = useState(false);
+  const shown = useCallback(() => {
+    setFirstShown(true);
+    onFirstPage?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const pageWidth = Math.round(fit * zoom);
   const dpr = globalThis.devicePixelRatio || 1;
   const image = imageRequest(pageWidth, dpr);
-  const notes = useAnnotations(doc, user);
+  const notes = useAnnotations(doc, user, settled);
 
   // Which pages are near the view (load their images) and which one is most in view.
   const ratios = useRef(new Map());
@@ -339,7 +368,8 @@ function ReaderBody({ doc, state, meetingId, user }) {
                 page={p}
                 width={pageWidth}
                 image={image}
-                load={near.has(p.number)}
+                load={boxWidth > 0 && near.has(p.number) && (firstShown || settled || p.number === startPage)}
+                onShown={p.number === startPage ? shown : undefined}
                 sheetRef={sheetRef}
                 hits={hits?.page === p.number ? hits.rects : null}
                 notes={notes}
@@ -354,7 +384,7 @@ function ReaderBody({ doc, state, meetingId, user }) {
 }
 
 /** One page: a sheet of the page's proportions, its image, and the overlay in PDF points. */
-function PageSheet({ doc, page, width, image, load, sheetRef, hits, notes }) {
+function PageSheet({ doc, page, width, image, load, sheetRef, hits, notes, onShown }) {
   const height = Math.round((width * page.height) / page.width);
   const wanted = load ? pageImageUrl(doc.id, page.number, image) : null;
   const [shown, setShown] = useState(null);
@@ -370,10 +400,20 @@ function PageSheet({ doc, page, width, image, load, sheetRef, hits, notes }) {
     >
       {shown && <img class="page-img" src={shown} alt="" draggable={false} />}
       {wanted && wanted !== shown && (
-        <img class="page-img is-next" src={wanted} alt="" draggable={false} onLoad={() => setShown(wanted)} />
+        <img
+          class="page-img is-next"
+          src={wanted}
+          alt=""
+          draggable={false}
+          onLoad={() => {
+            setShown(wanted);
+            onShown?.();
+          }}
+          onError={() => onShown?.()}
+        />
       )}
       {!shown && <span class="page-number">{page.label || page.number}</span>}
-      <AnnotationLayer doc={doc} page={page} hits={hits} notes={notes} />
+      {(load || shown) && <AnnotationLayer doc={doc} page={page} hits={hits} notes={notes} />}
     </div>
   );
 }

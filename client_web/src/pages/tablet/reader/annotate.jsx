@@ -34,7 +34,7 @@ function newer(a, b) {
 }
 
 /** The annotations of one document, the tools, and the queue of changes. */
-export function useAnnotations(doc, user) {
+export function useAnnotations(doc, user, active = true) {
   const box = outbox();
   const [items, setItems] = useState(() => new Map());
   const [tool, setTool] = useState('read');
@@ -60,8 +60,13 @@ export function useAnnotations(doc, user) {
     });
 
   useEffect(() => {
-    let live = true;
     box.setUser(user.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [user.id]);
+
+  useEffect(() => {
+    if (!active) return undefined;
+    let live = true;
     (async () => {
       let list = [];
       try {
@@ -102,7 +107,7 @@ export function useAnnotations(doc, user) {
       off();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc.id, user.id]);
+  }, [doc.id, user.id, active]);
 
   const list = useMemo(() => [...items.values()].filter((a) => !a.deleted && !hidden.current.has(a.id)), [items]);
   listRef.current = list;

@@ -237,12 +237,18 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
   }, [zoom]);
 
   // Follow the chair: open the document and page the chair shows, while switched on.
+  // A document opened on purpose is not left for the chair's until the chair moves.
   const chair = state?.follow;
+  const seen = useRef(undefined);
   useEffect(() => {
+    const first = seen.current === undefined && state !== null && state !== undefined;
+    if (state) seen.current = chair ? `${chair.document_id}/${chair.page}` : null;
     if (!follow || !chair?.document_id) return;
+    if (first && chair.document_id !== doc.id) return;
     if (chair.document_id !== doc.id) openDocumentAt(meetingId, chair.document_id, chair.page || 1);
     else goTo(chair.page || 1);
-  }, [follow, chair?.document_id, chair?.page, doc.id, meetingId, goTo]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [follow, chair?.document_id, chair?.page, doc.id, meetingId, goTo, Boolean(state)]);
   const toggleFollow = () => {
     const next = !follow;
     setFollow(next);
@@ -308,9 +314,9 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
         </div>
       </div>
       <ToolBar notes={notes} doc={doc}>
-        {state && 'follow' in state && (
+        {(!state || 'follow' in state) && (
           <div class="reader-group">
-            <Button kind={follow ? 'primary' : 'secondary'} aria-pressed={follow ? 'true' : 'false'} onClick={toggleFollow}>
+            <Button kind={follow ? 'primary' : 'secondary'} aria-pressed={follow ? 'true' : 'false'} disabled={!state} onClick={toggleFollow}>
               <Icon name="people" />
               <span>{t('reader.follow_chair')}</span>
             </Button>

@@ -28,7 +28,7 @@ function done(tx) {
 }
 
 /** Memory fallback when IndexedDB is unavailable (private mode): same interface. */
-class MemoryQueue {
+export class MemoryQueue {
   constructor() {
     this.rows = [];
     this.next = 1;
@@ -147,8 +147,9 @@ export class Outbox {
 
   async drain() {
     clearTimeout(this.timer);
+    let size = BATCH;
     for (;;) {
-      const rows = (await this.rows()).slice(0, BATCH);
+      const rows = (await this.rows()).slice(0, size);
       this.pending = rows.length;
       if (!rows.length) {
         this.emit();
@@ -163,14 +164,22 @@ export class Outbox {
       try {
         answer = await post('/annotations/batch', { changes: rows.map((r) => r.change) });
       } catch (err) {
-        if (err instanceof ApiError && err.status !== 0 && err.status < 500 && err.status !== 429) {
-          // The batch itself was refused (never the case for well-formed changes): drop it
+        const refused = err instanceof ApiError && [400, 413, 422].includes(err.status);
+        if (refused && rows.length > 1) {
+          // Too large, or one change the server cannot read: smaller batches find it.
+          size = Math.max(1, Math.floor(rows.length / 2));
+          continue;
+        }
+        if (refused) {
+          // One change refused as a whole (never the case for well-formed changes): drop it
           // rather than retry forever, and say so.
           await this.queue.remove(rows.map((r) => r.key));
           await this.count();
           this.emit(rows.map((r) => ({ change: r.change, status: err.status, error: err })));
           continue;
         }
+        // Offline, the server away or busy, or the session ended (401: kept for after the
+        // login): the changes stay queued and are tried again.
         this.offline = err.status === 0;
         this.emit();
         this.timer = setTimeout(() => this.flush(), RETRY_MS);

@@ -47,7 +47,7 @@ def test_reader_pages_zoom_panels_search_and_follow(open_page: Any, server: Live
 
     # The session lists documents under their agenda items; each opens in the reader.
     documents = delegate.locator("#documents-title").locator("xpath=..").locator("xpath=..")
-    expect(documents.locator(".doc-group-title").first).to_be_visible()
+    expect(documents.locator(".doc-group-title").first).to_be_visible()  # by agenda item
     expect(documents).to_contain_text(ECONOMY)
     delegate.get_by_role("button", name=re.compile(re.escape(ECONOMY))).first.click()
     expect(delegate.locator(".page-sheet").first).to_have_class(re.compile("is-loaded"))

@@ -18,15 +18,16 @@ export function DocumentList({ state, meetingId }) {
         <EmptyState title={t('documents.none')} />
       ) : (
         groups.map(({ item, documents }) => (
-          <section class="doc-group" key={item?.id ?? 'other'}>
-            <h3 class="doc-group-title">
+          // A labelled group, not a heading: the item's title is already the agenda's heading.
+          <div class="doc-group" role="group" key={item?.id ?? 'other'} aria-labelledby={`doc-group-${item?.id ?? 'other'}`}>
+            <p class="doc-group-title" id={`doc-group-${item?.id ?? 'other'}`}>
               {item ? `${item.number ? `${item.number}. ` : ''}${item.title}` : t('reader.other_documents')}
               {item?.is_current && (
                 <Badge tone="live" live>
                   {t('reader.under_discussion')}
                 </Badge>
               )}
-            </h3>
+            </p>
             <ul class="doc-list">
               {documents.map((d) => (
                 <li key={d.id}>
@@ -50,7 +51,7 @@ export function DocumentList({ state, meetingId }) {
                 </li>
               ))}
             </ul>
-          </section>
+          </div>
         ))
       )}
       <OfflineDownload documents={state.documents} />

@@ -23,7 +23,7 @@ from typing import Any
 from bench.common import RESULTS, Figure, machine
 
 #: Benchmark modules in the order they run.
-MODULES: list[str] = ["documents", "fanout", "voting", "annotations", "client"]
+MODULES: list[str] = ["documents", "fanout", "voting", "annotations", "client", "client_reader"]
 
 
 def _fmt(value: float | None) -> str:

@@ -107,6 +107,10 @@ def server(client_build: Path, database_template: Path, tmp_path: Path) -> Itera
     """A real server process (gevent, the production entry point) on a fresh demo database."""
     path = tmp_path / "e2e.db"
     shutil.copyfile(database_template, path)
+    # The demo documents' PDFs live beside the template: each server gets its own copy.
+    storage = database_template.parent / "storage"
+    if storage.is_dir():
+        shutil.copytree(storage, tmp_path / "storage")
     live = LiveServer(database_url=f"sqlite:///{path}", storage=tmp_path / "storage")
     live.start()
     yield live

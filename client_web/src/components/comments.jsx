@@ -4,7 +4,8 @@
 //
 //   <CommentsPanel document={doc} page={3} quote="…" canWrite={state.me.is_member} />
 //   <CommentsDialog document={doc} open onClose={…} page={…} canWrite={…} />
-//   <DocumentCommentsButton doc={doc} state={state} />   (a button opening the dialog)
+//   <DocumentCommentsButton doc={doc} state={state} page={…} />   (a button opening the dialog;
+//   the reader passes the page on screen, so "this page" is offered first)
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, post } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
@@ -200,7 +201,7 @@ export function CommentsDialog({ document: doc, open, onClose, page, quote, canW
 }
 
 /** A "comments" button beside a document in the tablet's list (members of the council). */
-export function DocumentCommentsButton({ doc, state }) {
+export function DocumentCommentsButton({ doc, state, page = null }) {
   useLang();
   const [open, setOpen] = useState(false);
   const canWrite = Boolean(state?.me?.is_member);
@@ -212,7 +213,7 @@ export function DocumentCommentsButton({ doc, state }) {
         <Icon name="comment" />
         {t('comments.open')}
       </Button>
-      <CommentsDialog document={doc} open={open} onClose={() => setOpen(false)} canWrite={canWrite} userId={state?.me?.user_id ?? null} />
+      <CommentsDialog document={doc} open={open} onClose={() => setOpen(false)} page={page} canWrite={canWrite} userId={state?.me?.user_id ?? null} />
     </>
   );
 }

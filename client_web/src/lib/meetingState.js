@@ -150,6 +150,9 @@ function upsertMotion(list, motion) {
 }
 
 /** The state after one event; unknown events leave it unchanged. */
+/** Whether the server sends the documents section (the documents feature is on). */
+export const hasDocuments = (state) => Array.isArray(state?.documents);
+
 export function applyEvent(state, name, data) {
   const reducer = reducers[name];
   return reducer && state ? reducer(state, data) : state;

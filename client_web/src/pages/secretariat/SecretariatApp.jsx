@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList } from '../../components/meeting.jsx';
-import { hasDocuments } from '../../components/slots.jsx';
+import { hasDocuments } from '../../lib/meetingState.js';
 import { Button, ConnectionBanner, DateTimeFields, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { get, post } from '../../lib/api.js';
 import { vnToIso } from '../../lib/format.js';

@@ -11,7 +11,6 @@ import {
   speakerKind,
   splitSpeakers,
 } from '../../components/meeting.jsx';
-import { DocumentsSlot } from '../../components/slots.jsx';
 import {
   Badge,
   Button,
@@ -31,6 +30,7 @@ import { t, useLang } from '../../lib/i18n.js';
 import { navigate } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
 import { Ballot } from './Ballot.jsx';
+import { DocumentList } from './reader/DocumentList.jsx';
 
 export function SessionView({ meetingId, user, logout }) {
   useLang();
@@ -77,7 +77,7 @@ function Session({ state, meetingId }) {
           </p>
           <AgendaList agenda={state.agenda} labelledBy="agenda-title" />
         </Card>
-        <DocumentsSlot state={state} meetingId={meetingId} />
+        <DocumentList state={state} meetingId={meetingId} />
       </div>
     </div>
   );

@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList } from '../../components/meeting.jsx';
-import { DocumentReaderSlot } from '../../components/slots.jsx';
 import { Button, ErrorText, Loading, TopBar } from '../../components/ui.jsx';
 import { post } from '../../lib/api.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate, useRoute } from '../../lib/router.js';
+import { DocumentReader } from './reader/Reader.jsx';
 import { SessionView } from './SessionView.jsx';
 
 export function TabletApp() {
@@ -26,7 +26,7 @@ function Routes({ user, logout }) {
   if (path[0] === 'm' && Number(path[1])) {
     const meetingId = Number(path[1]);
     if (path[2] === 'documents' && Number(path[3])) {
-      return <DocumentReaderSlot meetingId={meetingId} documentId={Number(path[3])} />;
+      return <DocumentReader meetingId={meetingId} documentId={Number(path[3])} user={user} logout={logout} />;
     }
     return <SessionView key={meetingId} meetingId={meetingId} user={user} logout={logout} />;
   }

@@ -1,0 +1,174 @@
+// The reader's side panel: page thumbnails, the outline, search, and my notes.
+import { useState } from 'preact/hooks';
+import { Button, EmptyState, ErrorText, Loading } from '../../../components/ui.jsx';
+import { get } from '../../../lib/api.js';
+import { useAction, useLoad } from '../../../lib/hooks.js';
+import { t, useLang } from '../../../lib/i18n.js';
+import { dprStep, pageImageUrl } from './geometry.js';
+import { Icon } from './icons.jsx';
+
+export function ThumbnailsPanel({ doc, current, onPick, dpr, thumbWidth }) {
+  useLang();
+  const image = { width: thumbWidth, dpr: dprStep(dpr) };
+  return (
+    <>
+      <h2 class="panel-title">{t('reader.pages')}</h2>
+      <ol class="thumbs">
+        {doc.pages.map((p) => (
+          <li key={p.number}>
+            <button
+              type="button"
+              class={`thumb${p.number === current ? ' is-current' : ''}`}
+              aria-current={p.number === current ? 'page' : undefined}
+              aria-label={t('reader.go_to_page', { page: p.label || p.number })}
+              onClick={() => onPick(p.number)}
+            >
+              <img src={pageImageUrl(doc.id, p.number, image)} alt="" loading="lazy" width={thumbWidth} height={Math.round((thumbWidth * p.height) / p.width)} />
+              <span>{p.label || p.number}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+export function OutlinePanel({ outline, current, onPick }) {
+  useLang();
+  // The entry the current page falls under.
+  let at = -1;
+  outline.forEach((o, i) => {
+    if (o.page <= current) at = i;
+  });
+  return (
+    <>
+      <h2 class="panel-title">{t('reader.outline')}</h2>
+      <ul class="outline">
+        {outline.map((o, i) => (
+          <li key={i} class={`outline-level-${Math.min(o.level, 4)}`}>
+            <button type="button" class={`outline-link${i === at ? ' is-current' : ''}`} aria-current={i === at ? 'true' : undefined} onClick={() => onPick(o.page)}>
+              <span class="outline-title">{o.title}</span>
+              <span class="outline-page">{o.page}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** A snippet with the matched parts in <mark> (offsets from the server; text escaped by JSX). */
+function Snippet({ text, highlights }) {
+  const parts = [];
+  let at = 0;
+  for (const [start, end] of [...(highlights || [])].sort((a, b) => a[0] - b[0])) {
+    if (start < at) continue;
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(<mark key={start}>{text.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return <span class="snippet">{parts}</span>;
+}
+
+export function SearchPanel({ meetingId, doc, onPick }) {
+  useLang();
+  const [q, setQ] = useState('');
+  const [scope, setScope] = useState('document');
+  const [answer, setAnswer] = useState(null);
+  const [run, busy, error] = useAction();
+  const search = async (e) => {
+    e.preventDefault();
+    const query = q.trim();
+    if (!query) return;
+    const only = scope === 'document' ? `&document_id=${doc.id}` : '';
+    const data = await run(() => get(`/meetings/${meetingId}/search?q=${encodeURIComponent(query)}&limit=50${only}`));
+    if (data) setAnswer({ ...data, scope });
+  };
+  return (
+    <>
+      <h2 class="panel-title">{t('reader.search')}</h2>
+      <form class="search-form" role="search" onSubmit={search}>
+        <label class="sr-only" for="reader-search">
+          {t('reader.search_label')}
+        </label>
+        <input id="reader-search" type="search" value={q} placeholder={t('reader.search_placeholder')} onInput={(e) => setQ(e.currentTarget.value)} />
+        <fieldset class="search-scope">
+          <legend class="sr-only">{t('reader.search_where')}</legend>
+          {['document', 'session'].map((s) => (
+            <label key={s} class={`scope-option${scope === s ? ' is-active' : ''}`}>
+              <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
+              <span>{t(`reader.scope_${s}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+        <Button kind="primary" size="lg" type="submit" busy={busy}>
+          <Icon name="search" />
+          <span>{t('reader.search_go')}</span>
+        </Button>
+      </form>
+      <ErrorText error={error} />
+      {answer && (
+        <>
+          <p class="reader-hint" role="status">
+            {t('reader.search_count', { count: answer.results.length })}
+          </p>
+          <ul class="results">
+            {answer.results.map((r, i) => (
+              <li key={`${r.document_id}-${r.page}-${i}`}>
+                <button type="button" class="result" onClick={() => onPick(r)}>
+                  <span class="result-where">
+                    {answer.scope === 'session' && <strong>{r.title} · </strong>}
+                    {t('reader.page_n', { page: r.label || r.page })}
+                  </span>
+                  <Snippet text={r.snippet} highlights={r.highlights} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
+
+/** My annotations across the session, by document (listMyAnnotations). */
+export function MyNotesPanel({ meetingId, notes, onPick }) {
+  useLang();
+  // Reloaded whenever my notes on this document change.
+  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending]);
+  const live = (data?.annotations || []).filter((a) => !a.deleted);
+  const titles = new Map((data?.documents || []).map((d) => [d.id, d.title]));
+  const groups = [];
+  for (const a of live) {
+    let g = groups.find((x) => x.id === a.document_id);
+    if (!g) groups.push((g = { id: a.document_id, items: [] }));
+    g.items.push(a);
+  }
+  return (
+    <>
+      <h2 class="panel-title">{t('reader.my_notes')}</h2>
+      {loading && !data && <Loading />}
+      <ErrorText error={error} />
+      {data && live.length === 0 && <EmptyState title={t('reader.no_notes')} text={t('reader.no_notes_hint')} />}
+      {groups.map((g) => (
+        <section key={g.id} class="notes-group">
+          <h3>{titles.get(g.id)}</h3>
+          <ul class="results">
+            {g.items.map((a) => (
+              <li key={a.id}>
+                <button type="button" class="result" onClick={() => onPick(a)}>
+                  <span class="result-where">
+                    <span class={`kind-dot kind-${a.kind}`} aria-hidden="true" />
+                    {t(`reader.kind.${a.kind}`)} · {t('reader.page_n', { page: a.page })}
+                  </span>
+                  {(a.text || a.quote) && <span class="snippet">{a.text || a.quote}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}

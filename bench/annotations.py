@@ -9,6 +9,7 @@ listing an empty set, 200 trivial authenticated requests, exporting with no anno
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -128,7 +129,7 @@ def _insert(app: Flask, user_id: int, doc_id: int, count: int, rng: random.Rando
         for n in range(count):
             page = pages[numbers[n % len(numbers)]]
             kind = ("highlight", "underline", "note", "ink", "strikeout", "textbox")[n % 6]
-            words = page.words or [[50, 50, 90, 62, "x"]]
+            words = json.loads(page.words or "[]") or [[50, 50, 90, 62, "x"]]
             word = words[rng.randrange(len(words))]
             if kind in ("highlight", "underline", "strikeout"):
                 geometry: dict[str, Any] = {
@@ -234,7 +235,9 @@ def run(workdir: Path) -> list[Figure]:
     doc_id = _upload(app, world, _long_pdf(EXPORT_PAGES))
     with app.app_context():
         page_count = db.session.get(Document, doc_id).page_count
-        words = db.session.query(DocumentPage).filter_by(document_id=doc_id, number=1).one().words
+        words = json.loads(
+            db.session.query(DocumentPage).filter_by(document_id=doc_id, number=1).one().words
+        )
     figures: list[Figure] = []
 
     # 1. Listing 5,000 annotations of one delegate on one document.

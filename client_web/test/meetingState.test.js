@@ -23,6 +23,15 @@ const base = () => ({
 });
 
 describe('applyEvent', () => {
+  it('renames a published document in place, keeping whether I read it, twice the same', () => {
+    const state = { ...base(), documents: [{ id: 5, title: 'Tờ trình', kind: 'main', read: true }] };
+    const event = { document: { id: 5, title: 'Tờ trình (sửa)', kind: 'main', read: null }, seq: 3 };
+    const once = applyEvent(state, 'document.updated', event);
+    expect(once.documents).toEqual([{ id: 5, title: 'Tờ trình (sửa)', kind: 'main', read: true }]);
+    expect(applyEvent(once, 'document.updated', event)).toEqual(once);
+    expect(applyEvent(base(), 'document.updated', event)).toEqual(base());
+  });
+
   it('moves the current item and marks it, asking for the new queue', () => {
     const s = applyEvent(base(), 'agenda.current', { agenda_item_id: 2, status: 'in_progress', follow: null, seq: 1 });
     expect(s.current_agenda_item_id).toBe(2);

@@ -68,6 +68,16 @@ const reducers = {
     return { ...state, documents: [...others, data.document] };
   },
 
+  // A published document's title, kind, confidentiality or item changed: replace it in place,
+  // keeping what only this user's copy knows (whether they read it).
+  'document.updated': (state, data) => {
+    if (!Array.isArray(state.documents) || !data.document) return state;
+    const doc = data.document;
+    if (!state.documents.some((d) => d.id === doc.id)) return { ...state, documents: [...state.documents, doc] };
+    const documents = state.documents.map((d) => (d.id === doc.id ? { ...d, ...doc, read: doc.read ?? d.read } : d));
+    return { ...state, documents };
+  },
+
   // Voting (server/voting, docs/protocol.md "Voting"). Motions in events carry my_vote null
   // (they go to everyone): the tablet's own ballot is kept from the state it had.
   'vote.opened': (state, data) => {

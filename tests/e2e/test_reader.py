@@ -304,6 +304,14 @@ def test_offline_annotations_queue_and_replay(open_page: Any, server: LiveServer
     assert all(x["version"] == 2 for x in stored if x["deleted"])
     assert all(x["kind"] == "ink" for x in stored)
 
+    # The author's second tablet shows exactly the 160 strokes left, none of the erased ones.
+    second = open_page("second tablet")
+    login(second, "delegate01")
+    expect(second.get_by_role("heading", name="Các kỳ họp")).to_be_visible()
+    open_reader(second, meeting_id, economy["id"])
+    expect(second.locator('.mark[data-kind="ink"]')).to_have_count(160)
+    assert set(second.evaluate("window.councilReader.ids()")) == ids
+
 
 def test_download_for_offline_reading(open_page: Any, server: LiveServer):
     _, docs = meeting_and_documents(server)

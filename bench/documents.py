@@ -18,7 +18,6 @@ its pool of PDF worker processes, spoken to over HTTP as a tablet does.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -514,20 +513,8 @@ def _search_figures(workdir: Path) -> list[Figure]:
 
 
 def run(workdir: Path) -> list[Figure]:
-    before = os.getloadavg()[0]
+    # The machine's load during the run is recorded by the harness (bench/__main__.py).
     figures = _server_figures(workdir)
     figures += _poppler_figures(workdir)
     figures += _search_figures(workdir)
-    after = os.getloadavg()[0]
-    figures.append(
-        Figure(
-            NAME,
-            "machine load (1-minute load average) at start / end",
-            before,
-            "",
-            baseline=after,
-            baseline_label="at the end",
-            notes="on 2 cores; other work on the machine during the run slows every figure",
-        )
-    )
     return figures

@@ -312,7 +312,8 @@ def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
     ]  # fmt: skip
 
 
-def run_backend(backend: str, workdir: Path) -> list[Figure]:
+def run_backend(backend: str, workdir: Path, raws: list[dict[str, Any]]) -> list[Figure]:
+    """The figures of one database; each run's raw figures are appended to `raws`."""
     workdir.mkdir(parents=True, exist_ok=True)
     postgres: PostgresServer | None = None
     if backend == "postgres":
@@ -347,6 +348,7 @@ def run_backend(backend: str, workdir: Path) -> list[Figure]:
                     f"   {backend} N={n}: {json.dumps({k: v for k, v in raw.items() if not k.endswith('_ms')})}",  # noqa: E501
                     flush=True,
                 )
+                raws.append({"backend": backend, **raw})
                 figures += figures_for(backend, raw)
         finally:
             server.stop()
@@ -358,33 +360,29 @@ def run_backend(backend: str, workdir: Path) -> list[Figure]:
 
 def run(workdir: Path) -> list[Figure]:
     figures: list[Figure] = []
+    raws: list[dict[str, Any]] = []
     for backend in ("sqlite", "postgres"):
-        figures += run_backend(backend, workdir / backend)
-    plot(figures)
+        figures += run_backend(backend, workdir / backend, raws)
+    plot(raws)
     return figures
 
 
-def plot(figures: list[Figure]) -> None:
+def plot(raws: list[dict[str, Any]]) -> None:
     """Ballots per second and acknowledgement latency against N, per database."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    def series(backend: str, suffix: str) -> tuple[list[int], list[float]]:
-        points = []
-        for f in figures:
-            if f.name.startswith(f"{backend}, N=") and f.name.endswith(suffix):
-                points.append((int(f.name.split("N=")[1].split(":")[0]), f.value))
-        points.sort()
-        return [n for n, _ in points], [v for _, v in points]
-
     fig, (rate, latency) = plt.subplots(1, 2, figsize=(11, 4.5))
     for i, backend in enumerate(("sqlite", "postgres")):
-        rate.plot(*series(backend, ": ballots per second"), "o-", color=f"C{i}", label=backend)
+        runs = sorted((r for r in raws if r["backend"] == backend), key=lambda r: r["n"])
+        ns = [r["n"] for r in runs]
+        rate.plot(ns, [r["ballots_per_s"] for r in runs], "o-", color=f"C{i}", label=backend)
         for pct, style in ((50, "-"), (99, "--")):
             latency.plot(
-                *series(backend, f": ack latency p{pct}"),
+                ns,
+                [percentile(r["ack_ms"], pct) for r in runs],
                 "o" + style,
                 color=f"C{i}",
                 label=f"{backend} p{pct}",

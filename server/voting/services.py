@@ -32,7 +32,7 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem, Attendance, CouncilMembership, Meeting
+from server.meetings.models import AgendaItem, Attendance, Council, CouncilMembership, Meeting
 from server.realtime.outbox import publish
 from server.voting import rules
 from server.voting.housekeeping import after_commit, housekeeper
@@ -574,19 +574,39 @@ def cast_vote(
     """
     if not 0 < motion_id <= MAX_ID:
         raise NotFound("motion_not_found")
-    motion = db.session.scalar(
-        sa.select(Motion)
+    # One statement for everything the gate needs: the motion (shared lock: a close waits for
+    # ballots in flight and counts them), its meeting, the actor's membership and attendance.
+    gate = db.session.execute(
+        sa.select(
+            Motion,
+            Meeting.status,
+            Meeting.council_id,
+            CouncilMembership.is_member,
+            Attendance.state,
+        )
+        .join(Meeting, Meeting.id == Motion.meeting_id)
+        .outerjoin(
+            CouncilMembership,
+            sa.and_(
+                CouncilMembership.council_id == Meeting.council_id,
+                CouncilMembership.user_id == actor.id,
+                CouncilMembership.active.is_(True),
+            ),
+        )
+        .outerjoin(
+            Attendance,
+            sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == actor.id),
+        )
         .where(Motion.id == motion_id)
-        .with_for_update(read=True)
+        .with_for_update(read=True, of=Motion)
         .execution_options(populate_existing=True)
-    )
-    if motion is None:
+    ).first()
+    if gate is None:
         raise NotFound("motion_not_found")
-    meeting = db.session.get(Meeting, motion.meeting_id)
-    assert meeting is not None
-    if meeting.status == "draft":
-        access.get_meeting_for(actor, meeting.id)  # staff only: 404 for anyone else
-    if access.member_of(actor, meeting.council_id) is None:
+    motion, meeting_status, council_id, is_member, attendance = gate
+    if meeting_status == "draft":
+        access.get_meeting_for(actor, motion.meeting_id)  # staff only: 404 for anyone else
+    if not is_member or not actor.has_role(Role.DELEGATE):
         # Not a member: say so where the motion may be seen, else reveal nothing.
         get_motion(actor, motion_id)
         raise Forbidden("not_a_member")
@@ -596,7 +616,7 @@ def cast_vote(
         raise Conflict("motion_cancelled" if motion.status == "cancelled" else "vote_closed")
     if motion.closes_at is not None and utcnow() >= motion.closes_at:
         raise Conflict("vote_closed")
-    if not is_eligible(actor, meeting):
+    if not _eligible(attendance, council_id):
         raise Forbidden("not_checked_in")
     try:
         value = rules.ballot_json(rules.parse_ballot(spec_of(motion), raw))
@@ -631,10 +651,16 @@ def cast_vote(
 
 def is_eligible(user: User, meeting: Meeting) -> bool:
     """A member checked in as present, or online where the council allows it."""
-    state = attendance_state(meeting.id, user.id)
+    return _eligible(attendance_state(meeting.id, user.id), meeting.council_id)
+
+
+def _eligible(state: str | None, council_id: int) -> bool:
     if state == "present":
         return True
-    return state == "online" and meetings.settings_of(meeting.council).online_attendance
+    if state != "online":
+        return False
+    council = db.session.get(Council, council_id)
+    return council is not None and meetings.settings_of(council).online_attendance
 
 
 def publish_progress(motion_ids: Sequence[int]) -> None:

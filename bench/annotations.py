@@ -27,7 +27,7 @@ from server.db import utcnow
 from server.documents import processing
 from server.documents.models import Document, DocumentPage
 from server.extensions import db
-from server.pdf.compose import html_to_pdf
+from server.pdf.compose import long_report
 from tests.factories import PASSWORD, make_council
 
 NAME = "annotations"
@@ -35,10 +35,6 @@ LIST_SIZE = 5_000
 SYNC_CHANGES = 200
 EXPORT_PAGES = 300
 EXPORT_ANNOTATIONS = 1_000
-SENTENCE = (
-    "Dự toán thu ngân sách nhà nước trên địa bàn tỉnh năm 2027 là 12.345 tỷ đồng; chi ngân "
-    "sách địa phương ưu tiên giáo dục, y tế và cấp nước sinh hoạt mùa khô."
-)
 
 
 def _app(workdir: Path) -> Flask:
@@ -77,19 +73,6 @@ def _setup(app: Flask) -> dict[str, Any]:
     with app.app_context():
         flask_migrate.upgrade()
     return make_council(app, "Hội đồng nhân dân tỉnh (đo hiệu năng)", members=4, prefix="bench")
-
-
-def _long_pdf(pages: int) -> bytes:
-    """Exactly `pages` A4 pages of Vietnamese text."""
-    import pymupdf
-
-    paragraph = "".join(f"<p>{SENTENCE}</p>" for _ in range(13))
-    html = "".join(f"<h2>Mục {n}</h2>{paragraph}" for n in range(1, pages * 2))
-    with pymupdf.open("pdf", html_to_pdf(html, title="Dự toán")) as doc:
-        assert doc.page_count >= pages
-        doc.select(range(pages))
-        data: bytes = doc.tobytes(garbage=3, deflate=True)
-    return data
 
 
 def _upload(app: Flask, world: dict[str, Any], pdf: bytes) -> int:
@@ -232,7 +215,7 @@ def run(workdir: Path) -> list[Figure]:
     world = _setup(app)
     rng = random.Random(6)
     lister, _, exporter, _ = world["delegates"]
-    doc_id = _upload(app, world, _long_pdf(EXPORT_PAGES))
+    doc_id = _upload(app, world, long_report(EXPORT_PAGES, seed=4, title="Dự toán"))
     with app.app_context():
         page_count = db.session.get(Document, doc_id).page_count
         words = json.loads(

@@ -27,6 +27,8 @@ class Hit:
     page_id: int
     #: Higher is better, comparable within one answer only.
     score: float
+    #: The page's folded text, when the engine stores it (saves folding it again).
+    folded: str | None = None
 
 
 class Engine(Protocol):
@@ -73,7 +75,7 @@ class SqliteEngine:
         if not tokens or not document_ids:
             return []
         statement = sa.text(
-            "SELECT p.id, bm25(page_fts) AS rank FROM page_fts "
+            "SELECT p.id, bm25(page_fts) AS rank, page_fts.body FROM page_fts "
             "JOIN document_pages p ON p.id = page_fts.rowid "
             "WHERE page_fts MATCH :match AND p.document_id IN :docs "
             "ORDER BY rank LIMIT :limit"
@@ -83,7 +85,7 @@ class SqliteEngine:
             {"match": self.match_expression(tokens), "docs": list(document_ids), "limit": limit},
         ).all()
         # bm25 is lower for better matches.
-        return [Hit(page_id=int(r[0]), score=round(-float(r[1]), 4)) for r in rows]
+        return [Hit(page_id=int(r[0]), score=round(-float(r[1]), 4), folded=r[2]) for r in rows]
 
 
 class PostgresEngine:

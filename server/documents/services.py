@@ -666,7 +666,7 @@ def search_documents(
         row = pages.get(hit.page_id)
         if row is None:
             continue
-        text = PageText(row.text)
+        text = PageText(row.text, hit.folded)
         matches = find_matches(text.folded, tokens)
         bonus = 1.0 if phrase in text.folded else 0.0
         bonus += 0.5 * exact_count(text, terms, matches)

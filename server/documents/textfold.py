@@ -101,18 +101,23 @@ def find_matches(folded: str, tokens: list[str], prefix_last: bool = True) -> li
     Every token must match a whole word, except the last, which may be the start of one
     (as the search engines treat it: "ngan sa" finds "ngân sách").
     """
+    # str.find and a look at the neighbours: a regular expression with a look-behind tries
+    # every position of the page, and this runs on every candidate page of every search.
     matches: list[tuple[int, int]] = []
     for index, token in enumerate(tokens):
+        if not token:
+            continue
         prefix = prefix_last and index == len(tokens) - 1
-        tail = r"" if prefix else r"(?![^\W_])"
-        pattern = re.compile(r"(?<![^\W_])" + re.escape(token) + tail)
-        for found in pattern.finditer(folded):
-            start = found.start()
-            end = found.end()
-            if prefix:
-                word_end = TOKEN.match(folded, start)
-                end = word_end.end() if word_end else end
-            matches.append((start, end))
+        start = folded.find(token)
+        while start != -1:
+            end = start + len(token)
+            if start == 0 or not folded[start - 1].isalnum():
+                if prefix:
+                    word_end = TOKEN.match(folded, start)
+                    matches.append((start, word_end.end() if word_end else end))
+                elif end == len(folded) or not folded[end].isalnum():
+                    matches.append((start, end))
+            start = folded.find(token, start + 1)
     return sorted(set(matches))
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from server.accounts.models import User
 from server.meetings.agenda import Node, number_items
-from server.meetings.models import AgendaItem, Attendance, CouncilMembership, SpeakerRequest
+from server.meetings.models import AgendaItem, SpeakerRequest
 
 
 def _iso(value: Any) -> str | None:
@@ -43,17 +44,25 @@ def agenda_json(items: list[AgendaItem], current_id: int | None) -> list[dict[st
 
 
 def attendance_entry_json(
-    membership: CouncilMembership, user: User, row: Attendance | None
+    user_id: int,
+    full_name: str,
+    seat: int | None,
+    group_name: str | None,
+    state: str | None,
+    method: str | None,
+    reason: str | None,
+    checked_in_at: datetime | None,
 ) -> dict[str, Any]:
+    """One member's line of the attendance list; no state means not yet checked in."""
     return {
-        "user_id": user.id,
-        "full_name": user.full_name,
-        "seat": membership.seat,
-        "group_name": membership.group_name,
-        "state": row.state if row else "not_checked_in",
-        "method": row.method if row else None,
-        "reason": row.reason if row else None,
-        "checked_in_at": _iso(row.checked_in_at) if row else None,
+        "user_id": user_id,
+        "full_name": full_name,
+        "seat": seat,
+        "group_name": group_name,
+        "state": state or "not_checked_in",
+        "method": method,
+        "reason": reason,
+        "checked_in_at": _iso(checked_in_at),
     }
 
 

@@ -66,13 +66,16 @@ class SocketIOTablet:
 
 
 class LeanTablet:
-    """The Socket.IO protocol spoken directly over websocket-client: connect, join, listen."""
+    """The Socket.IO protocol spoken directly over websocket-client: connect, join, listen.
 
-    PREFIX = '42["' + EVENT + '",'
+    Records when each `event` arrives, by its payload's `key` (bench/voting_client.py uses
+    it for `vote.closed` by motion id)."""
 
-    def __init__(self) -> None:
+    def __init__(self, event: str = EVENT, key: str = "seq") -> None:
         self.seen: dict[int, float] = {}
         self.ws: websocket.WebSocket | None = None
+        self.prefix = ('42["' + event + '",').encode()
+        self.key = key
 
     def _recv(self) -> str:
         assert self.ws is not None
@@ -110,7 +113,7 @@ class LeanTablet:
         """Read frames straight off the socket (server frames: unmasked, unfragmented)."""
         ws = self.ws
         assert ws is not None
-        prefix = self.PREFIX.encode()
+        prefix, key = self.prefix, self.key
         sock = ws.sock
         assert sock is not None
         buf = bytearray(b"".join(ws.frame_buffer.recv_buffer))
@@ -134,7 +137,7 @@ class LeanTablet:
                         ws.send("3")
                     elif payload.startswith(prefix):
                         received = time.time()
-                        self.seen[json.loads(payload[2:])[1]["seq"]] = received
+                        self.seen[json.loads(payload[2:])[1][key]] = received
                 chunk = sock.recv(65536)
                 if not chunk:
                     return

@@ -165,9 +165,8 @@ def run(workdir: Path) -> list[Figure]:
             name=f"Cold start at a {PAGES}-page document's address: first page visible (median)",
             value=round(cold_value, 3),
             unit="s",
-            target=f"< {TARGET_S:g} s",
-            met=at_most(cold_value, TARGET_S),
             notes=f"{conditions}; HTML, JavaScript, fonts, login check, document and image; "
-            f"{RUNS} runs, max {max(cold):.3f} s",
+            f"{RUNS} runs, max {max(cold):.3f} s; no target: the issue's 1 s is for opening a "
+            "document in the app (the row above), this is the app's own start",
         ),
     ]

@@ -146,3 +146,158 @@ def test_changes_on_one_tablet_appear_on_the_other(open_page: Any, server: LiveS
     stored = server_annotations(server, economy["id"])
     assert len(stored) == 3 == len({x["id"] for x in stored})
     assert sorted(x["kind"] for x in stored if not x["deleted"]) == ["highlight", "note"]
+
+
+# --- A new version of a document ---------------------------------------------------------
+
+FILLER = "<p>" + "Nội dung bổ sung của phiên bản mới về cải cách hành chính. " * 12 + "</p>"
+MOVED = "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện"
+REMOVED = "Nghị quyết có hiệu lực kể từ ngày ký ban hành."
+
+
+def draft(amount: str, *, extra: str = "", last: bool = True) -> bytes:
+    from server.pdf.compose import html_to_pdf
+
+    body = (
+        "<h1>Dự thảo Nghị quyết về dự toán ngân sách năm 2027</h1>"
+        + extra
+        + f"<p>Điều 1. Phê duyệt tổng thu ngân sách địa phương {amount} tỷ đồng.</p>"
+        + f"<p>Điều 2. {MOVED} Nghị quyết này.</p>"
+        + "<p>Điều 3. Thường trực Hội đồng nhân dân tỉnh giám sát việc thực hiện.</p>"
+        + (f"<p>Điều 9. {REMOVED}</p>" if last else "")
+    )
+    return html_to_pdf(body, title="Dự thảo")
+
+
+def ready(staff: Tablet, document_id: int) -> dict[str, Any]:
+    import time
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        doc = staff.api("GET", f"/api/documents/{document_id}").json()
+        if doc["status"] == "ready":
+            return doc
+        assert doc["status"] == "processing", doc
+        time.sleep(0.2)
+    raise AssertionError(f"document {document_id} not ready")
+
+
+def publish(staff: Tablet, document_id: int) -> None:
+    answer = staff.api("POST", f"/api/documents/{document_id}/publish")
+    assert answer.status_code == 200, answer.text
+
+
+def phrase_boxes(words: list[list[Any]], phrase: str) -> tuple[int, int]:
+    wanted = phrase.split()
+    texts = [w[4] for w in words]
+    for start in range(len(texts)):
+        if texts[start : start + len(wanted)] == wanted:
+            return start, start + len(wanted) - 1
+    raise AssertionError(f"{phrase!r} is not on the page")
+
+
+def find_phrase(server: LiveServer, document_id: int, pages: int, phrase: str) -> tuple[int, list]:
+    for number in range(1, pages + 1):
+        words = words_of(server, document_id, number)
+        try:
+            first, last = phrase_boxes(words, phrase)
+        except AssertionError:
+            continue
+        return number, words[first : last + 1]
+    raise AssertionError(f"{phrase!r} is on no page")
+
+
+def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, server: LiveServer):
+    meeting_id, _ = meeting_and_documents(server)
+    secretary = Tablet(server.url, "secretary")
+    agenda = secretary.api("GET", f"/api/meetings/{meeting_id}").json()["agenda"]
+    item = next(i["id"] for i in agenda if not i["has_children"])
+    v1 = secretary.api(
+        "POST",
+        f"/api/agenda/{item}/documents",
+        data={"title": "Dự thảo Nghị quyết dự toán ngân sách 2027"},
+        files={"file": ("du-thao.pdf", draft("12.345"), "application/pdf")},
+    )
+    assert v1.status_code == 202, v1.text
+    v1_id = v1.json()["id"]
+    ready(secretary, v1_id)
+    publish(secretary, v1_id)
+
+    # On version 1: a highlight on Article 2, one on Article 9 (gone from version 2), a note.
+    words = words_of(server, v1_id)
+    delegate = tablet(open_page, "delegate", meeting_id, v1_id)
+    highlight_words(delegate, words, *phrase_boxes(words, MOVED))
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
+    highlight_words(delegate, words, *phrase_boxes(words, REMOVED))
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(2)
+    add_note(delegate, (500, 80), "Hỏi lại Sở Tài chính về số liệu")
+    wait_sent(delegate)
+
+    # Version 2: a new passage first (the articles move down), Article 9 gone.
+    v2 = secretary.api(
+        "POST",
+        f"/api/documents/{v1_id}/versions",
+        files={"file": ("du-thao-v2.pdf", draft("12.400", extra=FILLER, last=False), "application/pdf")},
+    )
+    assert v2.status_code == 202, v2.text
+    v2_doc = ready(secretary, v2.json()["id"])
+    assert v2_doc["version"] == 2
+    publish(secretary, v2_doc["id"])
+    page, boxes = find_phrase(server, v2_doc["id"], v2_doc["page_count"], MOVED)
+
+    open_reader(delegate, meeting_id, v2_doc["id"])
+    carried = delegate.locator('.mark-carried[data-kind="highlight"]')
+    expect(carried).to_have_count(1)
+    expect(carried).to_have_attribute("data-from-version", "1")
+    expect(delegate.locator('.mark-carried[data-kind="note"]')).to_have_count(1)
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(0)
+    # Drawn at the words of version 2: one box per line of the passage, covering its words.
+    sheet = carried.locator("xpath=ancestor::div[contains(@class,'page-sheet')]")
+    expect(sheet).to_have_attribute("data-page", str(page))
+    rects = carried.locator(".mark-highlight").evaluate_all(
+        "els => els.map(e => ['x','y','width','height'].map(k => Number(e.getAttribute(k))))"
+    )
+    assert rects
+    x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
+    x1 = max(r[0] + r[2] for r in rects)
+    y1 = max(r[1] + r[3] for r in rects)
+    for w in boxes:
+        assert x0 - 0.5 <= w[0] and w[2] <= x1 + 0.5 and y0 - 0.5 <= w[1] and w[3] <= y1 + 0.5
+    v1_rect = server_annotations(server, v1_id)
+    v1_box = next(a for a in v1_rect if a["quote"] and a["quote"].startswith("Giao"))
+    assert v1_box["geometry"]["rects"][0][1] != rects[0][1]  # it did move
+    legend = delegate.locator(".carried-legend")
+    expect(legend).to_contain_text("từ phiên bản 1")
+    expect(legend).to_contain_text("1 ghi chú không tìm thấy vị trí trên phiên bản mới")
+
+    # My notes list the one that could not be placed, with its words.
+    delegate.get_by_role("button", name="Ghi chú của tôi").click()
+    lost = delegate.locator(".notes-unplaced-item")
+    expect(lost).to_have_count(1)
+    expect(lost).to_contain_text("không tìm thấy vị trí trên phiên bản mới")
+    expect(lost).to_contain_text(REMOVED)
+    delegate.locator(".page-sheet").nth(page - 1).scroll_into_view_if_needed()
+    screenshots(delegate, "tablet-reader-carried-over")
+    check_accessibility(delegate, "reader, notes carried over from version 1")
+
+    # Keep the highlight on version 2: a copy of its own, no longer drawn as carried over.
+    delegate.get_by_role("button", name="Ghi chú của tôi").click()
+    carried.click()
+    dialog = delegate.locator(".dialog[open]")
+    expect(dialog).to_contain_text("phiên bản 1")
+    screenshot_dialog = "tablet-reader-carried-dialog"
+    screenshots(delegate, screenshot_dialog)
+    dialog.get_by_role("button", name="Giữ trên phiên bản này").click()
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
+    expect(carried).to_have_count(0)
+    wait_sent(delegate)
+    kept = [a for a in server_annotations(server, v2_doc["id"]) if not a["deleted"]]
+    assert [a["kind"] for a in kept] == ["highlight"]
+    assert kept[0]["quote"] == MOVED
+    assert len(server_annotations(server, v1_id)) == 3  # the originals stay on version 1
+    # Opened again, the kept copy is shown once, not also as carried over.
+    delegate.reload()
+    expect(delegate.locator(".page-sheet").first).to_have_class(re.compile("is-loaded"))
+    expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
+    expect(delegate.locator('.mark-carried[data-kind="highlight"]')).to_have_count(0)
+    expect(delegate.locator('.mark-carried[data-kind="note"]')).to_have_count(1)

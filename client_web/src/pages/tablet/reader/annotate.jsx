@@ -506,11 +506,12 @@ function Mark({ a, notes, passive = false }) {
   }
   if (a.kind === 'textbox' && g.rect) {
     const [x0, y0, x1, y1] = g.rect;
+    const shown = (a.text || '').slice(0, Math.max(4, Math.floor((x1 - x0) / 5)));
     return (
-      <g class={`${base} mark-textbox`} data-id={a.id} data-kind="textbox" {...press(t('annot.textbox_open', { text: (a.text || '').slice(0, 60) }))}>
+      <g class={`${base} mark-textbox`} data-id={a.id} data-kind="textbox" {...press(t('annot.textbox_open', { text: shown }))}>
         <rect class="mark-box" x={x0} y={y0} width={x1 - x0} height={y1 - y0} />
         <text class="mark-box-text" x={x0 + 3} y={y0 + 11}>
-          {(a.text || '').slice(0, Math.max(4, Math.floor((x1 - x0) / 5)))}
+          {shown}
         </text>
       </g>
     );

@@ -301,3 +301,109 @@ def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, serv
     expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
     expect(delegate.locator('.mark-carried[data-kind="highlight"]')).to_have_count(0)
     expect(delegate.locator('.mark-carried[data-kind="note"]')).to_have_count(1)
+
+
+# --- Editing a note's words --------------------------------------------------------------
+
+
+def open_note_editor(page: Any) -> None:
+    page.get_by_role("button", name="Đọc", exact=True).click()
+    page.locator('.mark[data-kind="note"]').click()
+    page.get_by_role("button", name="Sửa").click()
+
+
+def stored_note(server: LiveServer, document_id: int) -> dict[str, Any]:
+    notes = [a for a in server_annotations(server, document_id) if a["kind"] == "note"]
+    live = [a for a in notes if not a["deleted"]]
+    assert len(live) == 1, notes
+    return live[0]
+
+
+def test_edit_a_note_offline_and_resolve_an_edit_from_another_tablet(
+    open_page: Any, server: LiveServer
+):
+    meeting_id, docs = meeting_and_documents(server)
+    economy = next(d for d in docs if d["title"] == ECONOMY)
+    a = tablet(open_page, "tablet A", meeting_id, economy["id"])
+    b = tablet(open_page, "tablet B", meeting_id, economy["id"])
+    add_note(a, (540, 60), "Nguồn vốn?")
+    wait_sent(a)
+    expect(b.locator('.mark[data-kind="note"]')).to_have_count(1)
+
+    # The edit dialog: the words as they are, in a labelled box, large type.
+    open_note_editor(a)
+    box = a.get_by_label("Nội dung ghi chú")
+    expect(box).to_have_value("Nguồn vốn?")
+    assert float(box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    box.fill("Nguồn vốn đối ứng lấy từ đâu?")
+    screenshots(a, "tablet-reader-note-edit")
+    check_accessibility(a, "editing a note")
+    a.get_by_role("button", name="Lưu thay đổi").click()
+    wait_sent(a)
+    assert stored_note(server, economy["id"])["text"] == "Nguồn vốn đối ứng lấy từ đâu?"
+    assert stored_note(server, economy["id"])["version"] == 2
+
+    # Offline: the edit waits in the queue and goes when the tablet is back.
+    a.watch.outage = True
+    a.context.set_offline(True)
+    expect(a.locator(".banner-offline").first).to_be_visible()
+    edit_note(a, "Nguồn vốn đối ứng: hỏi Sở Tài chính")
+    expect(a.locator(".reader-queue")).to_contain_text("1 thay đổi")
+    assert stored_note(server, economy["id"])["version"] == 2
+    a.context.set_offline(False)
+    wait_sent(a)
+    assert stored_note(server, economy["id"])["text"] == "Nguồn vốn đối ứng: hỏi Sở Tài chính"
+    expect(b.locator(".mark-note")).to_have_attribute("aria-label", re.compile("hỏi Sở Tài chính"))
+
+    # A conflict: A opens the note to edit it; meanwhile B changes it.
+    a.wait_for_function(
+        "() => window.councilSync && window.councilSync.status === 'online'", timeout=15_000
+    )
+    open_note_editor(a)
+    a.get_by_label("Nội dung ghi chú").fill("Bản của máy A")
+    edit_note(b, "Bản của máy B")
+    wait_sent(b)
+    a.get_by_role("button", name="Lưu thay đổi").click()
+    conflict = a.locator(".conflict-dialog")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator(".conflict-mine-text")).to_have_text("Bản của máy A")
+    expect(conflict.locator(".conflict-theirs-text")).to_have_text("Bản của máy B")
+    screenshots(a, "tablet-reader-note-conflict")
+    check_accessibility(a, "an edit that conflicts with another device's")
+    # Nothing was lost meanwhile: the server keeps B's words until A chooses.
+    assert stored_note(server, economy["id"])["text"] == "Bản của máy B"
+    conflict.get_by_role("button", name="Giữ nội dung của tôi").click()
+    expect(conflict).to_be_hidden()
+    wait_sent(a)
+    note = stored_note(server, economy["id"])
+    assert note["text"] == "Bản của máy A"
+    expect(b.locator(".mark-note")).to_have_attribute("aria-label", re.compile("máy A"))
+
+    # Again, and this time A takes B's words.
+    open_note_editor(a)
+    a.get_by_label("Nội dung ghi chú").fill("Lần hai của máy A")
+    edit_note(b, "Lần hai của máy B")
+    wait_sent(b)
+    a.get_by_role("button", name="Lưu thay đổi").click()
+    expect(conflict).to_be_visible()
+    conflict.get_by_role("button", name="Dùng nội dung trên thiết bị khác").click()
+    expect(conflict).to_be_hidden()
+    expect(a.locator(".mark-note")).to_have_attribute("aria-label", re.compile("Lần hai của máy B"))
+    wait_sent(a)
+    assert stored_note(server, economy["id"])["text"] == "Lần hai của máy B"
+
+    # B deletes the note while A edits it: A may keep its words as a note again.
+    open_note_editor(a)
+    a.get_by_label("Nội dung ghi chú").fill("Máy A vẫn cần ghi chú này")
+    b.locator(".mark-note").click()
+    b.get_by_role("button", name="Xóa ghi chú").click()
+    wait_sent(b)
+    expect(a.locator(".dialog[open]").get_by_text("vừa được xóa trên một thiết bị khác")).to_be_visible()
+    expect(a.get_by_label("Nội dung ghi chú")).to_have_value("Máy A vẫn cần ghi chú này")
+    a.get_by_role("button", name="Giữ lại thành ghi chú mới").click()
+    expect(a.locator('.mark[data-kind="note"]')).to_have_count(1)
+    wait_sent(a)
+    again = stored_note(server, economy["id"])
+    assert again["text"] == "Máy A vẫn cần ghi chú này"
+    assert again["id"] != note["id"]
+    expect(b.locator(".mark-note")).to_have_attribute("aria-label", re.compile("vẫn cần"))

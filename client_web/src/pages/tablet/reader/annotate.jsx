@@ -612,7 +612,7 @@ export function NoteDialog({ notes }) {
               <Icon name="trash" />
               <span>{t('reader.note_delete')}</span>
             </Button>
-            <Button size="lg" onClick={() => notes.setDialog({ mode: 'edit', id: live.id, base: editBaseVersion(live), text: live.text || '' })}>
+            <Button size="lg" onClick={() => notes.setDialog({ mode: 'edit', id: live.id, base: editBaseVersion(live), text: live.text || '', snapshot: live })}>
               <Icon name="note" />
               <span>{t('annot.edit')}</span>
             </Button>
@@ -629,7 +629,11 @@ export function NoteDialog({ notes }) {
             e.preventDefault();
             const words = text.trim();
             if (!words) return;
-            if (live && words !== (live.text || '')) notes.update(live, { text: words }, d.base);
+            if (gone) {
+              // Deleted on another device meanwhile: the words typed here become a note again.
+              const { page, kind, geometry, color, quote } = d.snapshot;
+              notes.create({ page, kind, geometry, color, text: words, quote: quote ?? undefined }, { undoable: false });
+            } else if (words !== (live.text || '')) notes.update(live, { text: words }, d.base);
             close();
           }}
         >
@@ -642,8 +646,8 @@ export function NoteDialog({ notes }) {
             <Button size="lg" onClick={close}>
               {t('reader.cancel')}
             </Button>
-            <Button kind="primary" size="lg" type="submit" disabled={!text.trim() || gone}>
-              {t('annot.save_changes')}
+            <Button kind="primary" size="lg" type="submit" disabled={!text.trim()}>
+              {gone ? t('annot.save_as_new') : t('annot.save_changes')}
             </Button>
           </div>
         </form>

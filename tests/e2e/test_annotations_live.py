@@ -133,7 +133,9 @@ def test_changes_on_one_tablet_appear_on_the_other(open_page: Any, server: LiveS
         },
     )
     assert made.status_code == 201, made.text
-    expect(b.locator(".notes-group").filter(has_text="Ghi chú từ máy tính xách tay")).to_have_count(1)
+    expect(b.locator(".notes-group").filter(has_text="Ghi chú từ máy tính xách tay")).to_have_count(
+        1
+    )
     expect(b.locator(".notes-group h3").filter(has_text=other["title"])).to_have_count(1)
     # ... and its deletion.
     gone = laptop.api("DELETE", f"/api/annotations/{made.json()['id']}")
@@ -146,6 +148,21 @@ def test_changes_on_one_tablet_appear_on_the_other(open_page: Any, server: LiveS
     stored = server_annotations(server, economy["id"])
     assert len(stored) == 3 == len({x["id"] for x in stored})
     assert sorted(x["kind"] for x in stored if not x["deleted"]) == ["highlight", "note"]
+
+    # B is offline while A deletes the note: back online, B learns of it (it missed the
+    # notice; it asks for the changes since its cursor).
+    b.watch.outage = True
+    b.context.set_offline(True)
+    expect(b.locator(".banner-offline").first).to_be_visible()
+    a.get_by_role("button", name="Đọc", exact=True).click()
+    a.locator('.mark[data-kind="note"]').click()
+    a.get_by_role("button", name="Xóa ghi chú").click()
+    wait_sent(a)
+    b.wait_for_timeout(500)
+    expect(b.locator('.mark[data-kind="note"]')).to_have_count(1)
+    b.context.set_offline(False)
+    expect(b.locator('.mark[data-kind="note"]')).to_have_count(0)
+    expect(b.locator(".notes-group .result")).to_have_count(1)
 
 
 # --- A new version of a document ---------------------------------------------------------
@@ -237,7 +254,9 @@ def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, serv
     v2 = secretary.api(
         "POST",
         f"/api/documents/{v1_id}/versions",
-        files={"file": ("du-thao-v2.pdf", draft("12.400", extra=FILLER, last=False), "application/pdf")},
+        files={
+            "file": ("du-thao-v2.pdf", draft("12.400", extra=FILLER, last=False), "application/pdf")
+        },
     )
     assert v2.status_code == 202, v2.text
     v2_doc = ready(secretary, v2.json()["id"])
@@ -262,7 +281,10 @@ def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, serv
     x1 = max(r[0] + r[2] for r in rects)
     y1 = max(r[1] + r[3] for r in rects)
     for w in boxes:
-        assert x0 - 0.5 <= w[0] and w[2] <= x1 + 0.5 and y0 - 0.5 <= w[1] and w[3] <= y1 + 0.5
+        assert x0 - 0.5 <= w[0]
+        assert w[2] <= x1 + 0.5
+        assert y0 - 0.5 <= w[1]
+        assert w[3] <= y1 + 0.5
     v1_rect = server_annotations(server, v1_id)
     v1_box = next(a for a in v1_rect if a["quote"] and a["quote"].startswith("Giao"))
     assert v1_box["geometry"]["rects"][0][1] != rects[0][1]  # it did move
@@ -285,8 +307,7 @@ def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, serv
     carried.click()
     dialog = delegate.locator(".dialog[open]")
     expect(dialog).to_contain_text("phiên bản 1")
-    screenshot_dialog = "tablet-reader-carried-dialog"
-    screenshots(delegate, screenshot_dialog)
+    screenshots(delegate, "tablet-reader-carried-dialog")
     dialog.get_by_role("button", name="Giữ trên phiên bản này").click()
     expect(delegate.locator('.mark[data-kind="highlight"]')).to_have_count(1)
     expect(carried).to_have_count(0)
@@ -398,7 +419,9 @@ def test_edit_a_note_offline_and_resolve_an_edit_from_another_tablet(
     b.locator(".mark-note").click()
     b.get_by_role("button", name="Xóa ghi chú").click()
     wait_sent(b)
-    expect(a.locator(".dialog[open]").get_by_text("vừa được xóa trên một thiết bị khác")).to_be_visible()
+    expect(
+        a.locator(".dialog[open]").get_by_text("vừa được xóa trên một thiết bị khác")
+    ).to_be_visible()
     expect(a.get_by_label("Nội dung ghi chú")).to_have_value("Máy A vẫn cần ghi chú này")
     a.get_by_role("button", name="Giữ lại thành ghi chú mới").click()
     expect(a.locator('.mark[data-kind="note"]')).to_have_count(1)

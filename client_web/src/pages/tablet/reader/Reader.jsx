@@ -89,7 +89,7 @@ export function DocumentReader({ meetingId, documentId, user, logout }) {
         </main>
       )}
       {doc && doc.kind !== 'link' && doc.status === 'ready' && (
-        <ReaderBody key={doc.id} doc={doc} state={state} meetingId={meetingId} user={user} settled={settled} onFirstPage={() => setSettled(true)} />
+        <ReaderBody key={doc.id} doc={doc} state={state} status={status} meetingId={meetingId} user={user} settled={settled} onFirstPage={() => setSettled(true)} />
       )}
     </div>
   );
@@ -122,7 +122,7 @@ function useFitWidth(ref) {
   return width;
 }
 
-function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
+function ReaderBody({ doc, state, status, meetingId, user, settled, onFirstPage }) {
   const pages = doc.pages;
   const total = pages.length;
   const scroller = useRef(null);
@@ -147,7 +147,7 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
   const pageWidth = Math.round(fit * zoom);
   const dpr = globalThis.devicePixelRatio || 1;
   const image = imageRequest(pageWidth, dpr);
-  const notes = useAnnotations(doc, user, settled);
+  const notes = useAnnotations(doc, user, settled, status);
 
   // Which pages are near the view (load their images) and which one is most in view.
   const ratios = useRef(new Map());

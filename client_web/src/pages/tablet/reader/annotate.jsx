@@ -27,23 +27,26 @@ export const HIGHLIGHT_COLORS = ['#ffd400', '#7ed957', '#ff8ad8', '#6cc4ff'];
 export const NOTE_COLOR = '#ffd400';
 const TOOLS = ['read', 'highlight', 'pen', 'note', 'eraser'];
 
-async function listAll(documentId) {
+/** Every annotation of the document (or, from `since`, every change after that cursor,
+ *  tombstones included) and the cursor to ask from next time. */
+async function listAll(documentId, from = null) {
   const out = [];
-  let since = null;
+  let since = from;
   for (let i = 0; i < 100; i += 1) {
     const query = since === null ? '?limit=1000' : `?limit=1000&since=${since}`;
     const page = await get(`/documents/${documentId}/annotations${query}`);
+    if (page.reset) out.length = 0;
     out.push(...page.annotations);
     since = page.cursor;
     if (!page.more) break;
   }
-  return out;
+  return { annotations: out, cursor: since };
 }
 
 /** The annotations of one document, the tools, and the queue of changes. Changes made on
  *  the author's other devices arrive live (annotation.* notices) and are applied when newer
  *  than what is shown (annotationSync.js); an edit refused as stale asks the delegate. */
-export function useAnnotations(doc, user, active = true) {
+export function useAnnotations(doc, user, active = true, status = null) {
   const box = outbox();
   const [items, setItems] = useState(() => new Map());
   const [tool, setTool] = useState('read');
@@ -60,6 +63,9 @@ export function useAnnotations(doc, user, active = true) {
   const listRef = useRef([]);
   const itemsRef = useRef(items);
   itemsRef.current = items;
+  const cursor = useRef(null);
+  const [caughtUp, setCaughtUp] = useState(0);
+  const wasOnline = useRef(null);
 
   const merge = (list) =>
     setItems((prev) => {
@@ -74,6 +80,23 @@ export function useAnnotations(doc, user, active = true) {
     if (ANNOTATION_NOTICES.includes(name) && data?.annotation) merge([data.annotation]);
   });
 
+  // Back after the socket dropped: the notices missed meanwhile, from the cursor (listAnnotations
+  // ?since=, deletions included).
+  useEffect(() => {
+    const online = status === 'online';
+    const back = online && wasOnline.current === false;
+    if (status) wasOnline.current = online;
+    if (!back || cursor.current === null) return;
+    listAll(doc.id, cursor.current)
+      .then((answer) => {
+        cursor.current = answer.cursor;
+        merge(answer.annotations);
+        setCaughtUp((n) => n + 1);
+      })
+      .catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status, doc.id]);
+
   useEffect(() => {
     box.setUser(user.id);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -85,7 +108,9 @@ export function useAnnotations(doc, user, active = true) {
     (async () => {
       let list = [];
       try {
-        list = await listAll(doc.id);
+        const answer = await listAll(doc.id);
+        list = answer.annotations;
+        cursor.current = answer.cursor;
       } catch (err) {
         // Offline (reading a downloaded document): show what waits in the queue.
         if (err.status !== 0) setError(err);
@@ -245,6 +270,7 @@ export function useAnnotations(doc, user, active = true) {
     setColors,
     color: tool === 'pen' ? colors.pen : colors.highlight,
     items,
+    caughtUp,
     list,
     byPage,
     carried,

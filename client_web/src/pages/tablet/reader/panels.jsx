@@ -140,7 +140,7 @@ export function SearchPanel({ meetingId, doc, onPick }) {
 export function MyNotesPanel({ meetingId, notes, documents, onPick }) {
   useLang();
   // Reloaded whenever my notes on this document change.
-  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending]);
+  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending, notes.caughtUp]);
   const [rows, setRows] = useState(null);
   useEffect(() => setRows(data?.annotations || null), [data]);
   const order = (data?.documents || []).map((d) => d.id);

@@ -323,6 +323,15 @@ def test_annotations_of_the_previous_version_on_the_new_one(open_page: Any, serv
     expect(delegate.locator('.mark-carried[data-kind="highlight"]')).to_have_count(0)
     expect(delegate.locator('.mark-carried[data-kind="note"]')).to_have_count(1)
 
+    # The note deleted on version 1 from another device: no longer carried over, live.
+    delegate.wait_for_function(
+        "() => window.councilSync && window.councilSync.status === 'online'", timeout=15_000
+    )
+    v1_note = next(a for a in server_annotations(server, v1_id) if a["kind"] == "note")
+    laptop = Tablet(server.url, "delegate01")
+    assert laptop.api("DELETE", f"/api/annotations/{v1_note['id']}").status_code == 200
+    expect(delegate.locator('.mark-carried[data-kind="note"]')).to_have_count(0)
+
 
 # --- Editing a note's words --------------------------------------------------------------
 

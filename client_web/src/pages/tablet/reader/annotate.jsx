@@ -75,9 +75,16 @@ export function useAnnotations(doc, user, active = true, status = null) {
   /** Show `a` as it is here, whatever version was shown (a local change, a choice made). */
   const put = (a) => setItems((prev) => new Map(prev).set(a.id, a));
 
-  // Live: the author's other devices (and this one's echo, harmless).
+  // Live: the author's other devices (and this one's echo, harmless). A change on an earlier
+  // version of this document places the carried-over ones again.
+  const [placeAgain, setPlaceAgain] = useState(0);
   useMeetingMessages((name, data) => {
-    if (ANNOTATION_NOTICES.includes(name) && data?.annotation) merge([data.annotation]);
+    if (!ANNOTATION_NOTICES.includes(name) || !data?.annotation) return;
+    merge([data.annotation]);
+    const from = data.annotation.document_id;
+    if (doc.version > 1 && (from === doc.previous_version_id || placements?.some((p) => p.from_document_id === from))) {
+      setPlaceAgain((n) => n + 1);
+    }
   });
 
   // Back after the socket dropped: the notices missed meanwhile, from the cursor (listAnnotations
@@ -136,12 +143,6 @@ export function useAnnotations(doc, user, active = true, status = null) {
         return next;
       });
     })();
-    // On a newer version: my annotations of the earlier ones, placed on this one.
-    if (doc.version > 1) {
-      get(`/documents/${doc.id}/annotations/reanchored`)
-        .then((answer) => live && setPlacements(answer.placements))
-        .catch(() => live && setPlacements(null));
-    }
     const off = box.subscribe(({ pending, offline, results }) => {
       setQueue({ pending, offline });
       const got = [];
@@ -176,6 +177,18 @@ export function useAnnotations(doc, user, active = true, status = null) {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc.id, user.id, active]);
+
+  // On a newer version: my annotations of the earlier ones, placed on this one.
+  useEffect(() => {
+    if (!active || doc.version <= 1) return undefined;
+    let live = true;
+    get(`/documents/${doc.id}/annotations/reanchored`)
+      .then((answer) => live && setPlacements(answer.placements))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [doc.id, doc.version, active, placeAgain]);
 
   const list = useMemo(() => [...items.values()].filter((a) => !a.deleted && !hidden.current.has(a.id)), [items]);
   listRef.current = list;
@@ -303,12 +316,12 @@ export function CarriedLegend({ notes }) {
   return (
     <div class="banner banner-info carried-legend" role="note">
       {placed.length > 0 && (
-        <>
+        <span class="carried-legend-line">
           <span class="carried-swatch" aria-hidden="true">
             <span class="carried-swatch-badge">v{versions[0]}</span>
           </span>
           <span>{t('annot.legend', { count: placed.length, versions: versions.join(', ') })}</span>
-        </>
+        </span>
       )}
       {unplaced.length > 0 && <span>{t('annot.legend_unplaced', { count: unplaced.length })}</span>}
     </div>

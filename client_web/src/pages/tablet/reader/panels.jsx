@@ -164,6 +164,9 @@ export function MyNotesPanel({ meetingId, notes, documents, onPick }) {
       {(placed.length > 0 || unplaced.length > 0) && (
         <section class="notes-group notes-carried">
           <h3>{t('annot.section_title')}</h3>
+          {placed.length > 1 && (
+            <Button onClick={() => placed.forEach(({ annotation }) => notes.keep(annotation))}>{t('annot.keep_all')}</Button>
+          )}
           <ul class="results">
             {placed.map(({ annotation: a }) => (
               <li key={a.id} class="carried-item">

@@ -90,10 +90,13 @@ export function useAnnotations(doc, user, active = true, status = null) {
   // Back after the socket dropped: the notices missed meanwhile, from the cursor (listAnnotations
   // ?since=, deletions included).
   useEffect(() => {
+    // wasOnline: null before the first connection, true while connected, false once dropped.
     const online = status === 'online';
     const back = online && wasOnline.current === false;
-    if (status) wasOnline.current = online;
-    if (!back || cursor.current === null) return;
+    if (online) wasOnline.current = true;
+    else if (status && wasOnline.current) wasOnline.current = false;
+    if (!back || !active) return;
+    // From the cursor; the whole list when the first load found no network.
     listAll(doc.id, cursor.current)
       .then((answer) => {
         cursor.current = answer.cursor;
@@ -102,7 +105,7 @@ export function useAnnotations(doc, user, active = true, status = null) {
       })
       .catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [status, doc.id]);
+  }, [status, doc.id, active]);
 
   useEffect(() => {
     box.setUser(user.id);

@@ -149,6 +149,33 @@ def test_changes_on_one_tablet_appear_on_the_other(open_page: Any, server: LiveS
     assert len(stored) == 3 == len({x["id"] for x in stored})
     assert sorted(x["kind"] for x in stored if not x["deleted"]) == ["highlight", "note"]
 
+    # A text box from the laptop: drawn with its words on B, and its words edited there.
+    made = laptop.api(
+        "POST",
+        f"/api/documents/{economy['id']}/annotations",
+        json={
+            "id": str(uuid.uuid4()),
+            "page": 1,
+            "kind": "textbox",
+            "geometry": {"rect": [60, 600, 300, 640]},
+            "text": "Số liệu GRDP",
+        },
+    )
+    assert made.status_code == 201, made.text
+    textbox = b.locator('.mark[data-kind="textbox"]')
+    expect(textbox).to_contain_text("Số liệu GRDP")
+    b.get_by_role("button", name="Đọc", exact=True).click()
+    textbox.click()
+    b.get_by_role("button", name="Sửa").click()
+    b.get_by_label("Nội dung ghi chú").fill("Số liệu GRDP cần đối chiếu")
+    b.get_by_role("button", name="Lưu thay đổi").click()
+    wait_sent(b)
+    expect(a.locator('.mark[data-kind="textbox"]')).to_contain_text("cần đối chiếu")
+    changed = laptop.api("GET", f"/api/documents/{economy['id']}/annotations").json()
+    box_now = next(x for x in changed["annotations"] if x["kind"] == "textbox")
+    assert box_now["text"] == "Số liệu GRDP cần đối chiếu"
+    assert box_now["version"] == 2
+
     # B is offline while A deletes the note: back online, B learns of it (it missed the
     # notice; it asks for the changes since its cursor).
     b.watch.outage = True
@@ -162,7 +189,7 @@ def test_changes_on_one_tablet_appear_on_the_other(open_page: Any, server: LiveS
     expect(b.locator('.mark[data-kind="note"]')).to_have_count(1)
     b.context.set_offline(False)
     expect(b.locator('.mark[data-kind="note"]')).to_have_count(0)
-    expect(b.locator(".notes-group .result")).to_have_count(1)
+    expect(b.locator(".notes-group .result")).to_have_count(2)
 
 
 # --- A new version of a document ---------------------------------------------------------

@@ -602,7 +602,7 @@ export function NoteDialog({ notes }) {
   // The note as it stands now (another device may have changed or deleted it meanwhile).
   const live = d?.id ? notes.items.get(d.id) : null;
   const gone = d?.id && (!live || live.deleted);
-  const title = { new: t('reader.note_new'), view: t('reader.note'), edit: t('annot.edit_title'), carried: t('annot.carried_title', { version: d?.annotation?.carried?.from_version }) }[d?.mode];
+  const title = { new: t('reader.note_new'), view: live?.kind === 'textbox' ? t('reader.kind.textbox') : t('reader.note'), edit: t('annot.edit_title'), carried: t('annot.carried_title', { version: d?.annotation?.carried?.from_version }) }[d?.mode];
   return (
     <Dialog open={Boolean(d)} title={title || ''} onClose={close} class="note-dialog">
       {isNew && (

@@ -466,3 +466,23 @@ def test_edit_a_note_offline_and_resolve_an_edit_from_another_tablet(
     assert again["text"] == "Máy A vẫn cần ghi chú này"
     assert again["id"] != note["id"]
     expect(b.locator(".mark-note")).to_have_attribute("aria-label", re.compile("vẫn cần"))
+
+    # Offline, A edits the note; B deletes it. Back online, A is asked, and keeps its words.
+    a.context.set_offline(True)
+    expect(a.locator(".banner-offline").first).to_be_visible()
+    edit_note(a, "Sửa khi mất mạng")
+    b.locator(".mark-note").click()
+    b.get_by_role("button", name="Xóa ghi chú").click()
+    wait_sent(b)
+    a.context.set_offline(False)
+    conflict = a.locator(".conflict-dialog")
+    expect(conflict).to_contain_text("Ghi chú đã bị xóa trên thiết bị khác")
+    expect(conflict.locator(".conflict-mine-text")).to_have_text("Sửa khi mất mạng")
+    conflict.get_by_role("button", name="Giữ nội dung của tôi").click()
+    expect(conflict).to_be_hidden()
+    expect(a.locator('.mark[data-kind="note"]')).to_have_count(1)
+    wait_sent(a)
+    last = stored_note(server, economy["id"])
+    assert last["text"] == "Sửa khi mất mạng"
+    assert last["id"] != again["id"]
+    expect(b.locator(".mark-note")).to_have_attribute("aria-label", re.compile("mất mạng"))

@@ -64,6 +64,9 @@ export function useAnnotations(doc, user, active = true, status = null) {
   const itemsRef = useRef(items);
   itemsRef.current = items;
   const cursor = useRef(null);
+  /** What each edited annotation looked like when edited (its place, should it be deleted
+   *  elsewhere meanwhile and the delegate keep their words). */
+  const editedFrom = useRef(new Map());
   const [caughtUp, setCaughtUp] = useState(0);
   const wasOnline = useRef(null);
 
@@ -156,7 +159,7 @@ export function useAnnotations(doc, user, active = true, status = null) {
           if (outcome.type === 'ok' || outcome.type === 'same') got.push(outcome.annotation);
           else if (outcome.type === 'refused') setError(r.error || { message: t('reader.change_refused') });
           else {
-            const local = itemsRef.current.get(r.change.id);
+            const local = editedFrom.current.get(r.change.id) || itemsRef.current.get(r.change.id);
             setConflicts((list) => [...list.filter((c) => c.current.id !== r.change.id), { ...outcome, local }]);
           }
         } else if (r.annotation) got.push(r.annotation);
@@ -224,6 +227,7 @@ export function useAnnotations(doc, user, active = true, status = null) {
   /** Change a note's or text box's words, on the version the delegate edited (`base`). */
   const update = async (annotation, fields, base = editBaseVersion(annotation)) => {
     const shown = itemsRef.current.get(annotation.id) || annotation;
+    if (shown.geometry && Object.keys(shown.geometry).length) editedFrom.current.set(annotation.id, shown);
     put({ ...shown, ...fields, version: Math.max(base + 1, shown.version ?? 0) });
     await box.add({ op: 'update', id: annotation.id, version: base, ...fields });
   };

@@ -13,7 +13,7 @@ import { useLoad } from '../../../lib/hooks.js';
 import { t, useLang } from '../../../lib/i18n.js';
 import { navigate } from '../../../lib/router.js';
 import { useMeeting } from '../../../lib/useMeeting.js';
-import { AnnotationLayer, NoteDialog, ToolBar, useAnnotations } from './annotate.jsx';
+import { AnnotationLayer, CarriedLegend, ConflictDialog, NoteDialog, ToolBar, useAnnotations } from './annotate.jsx';
 import { clampZoom, imageRequest, mostVisible, pageImageUrl, stepZoom, THUMB_WIDTH } from './geometry.js';
 import { MyNotesPanel, OutlinePanel, SearchPanel, ThumbnailsPanel } from './panels.jsx';
 
@@ -89,7 +89,7 @@ export function DocumentReader({ meetingId, documentId, user, logout }) {
         </main>
       )}
       {doc && doc.kind !== 'link' && doc.status === 'ready' && (
-        <ReaderBody key={doc.id} doc={doc} state={state} meetingId={meetingId} user={user} settled={settled} onFirstPage={() => setSettled(true)} />
+        <ReaderBody key={doc.id} doc={doc} state={state} status={status} meetingId={meetingId} user={user} settled={settled} onFirstPage={() => setSettled(true)} />
       )}
     </div>
   );
@@ -122,7 +122,7 @@ function useFitWidth(ref) {
   return width;
 }
 
-function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
+function ReaderBody({ doc, state, status, meetingId, user, settled, onFirstPage }) {
   const pages = doc.pages;
   const total = pages.length;
   const scroller = useRef(null);
@@ -147,7 +147,7 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
   const pageWidth = Math.round(fit * zoom);
   const dpr = globalThis.devicePixelRatio || 1;
   const image = imageRequest(pageWidth, dpr);
-  const notes = useAnnotations(doc, user, settled);
+  const notes = useAnnotations(doc, user, settled, status);
 
   // Which pages are near the view (load their images) and which one is most in view.
   const ratios = useRef(new Map());
@@ -328,6 +328,7 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
           </div>
         )}
       </ToolBar>
+      <CarriedLegend notes={notes} />
       <div class={`reader-body${panel ? ' has-panel' : ''}`}>
         {panel && (
           <aside class="reader-panel" aria-label={t(`reader.panel_${panel}`)}>
@@ -351,6 +352,7 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
                 meetingId={meetingId}
                 notes={notes}
                 doc={doc}
+                documents={state?.documents}
                 onPick={(a) => (a.document_id === doc.id ? goTo(a.page, a.geometry?.rects) : openDocumentAt(meetingId, a.document_id, a.page))}
               />
             )}
@@ -387,6 +389,7 @@ function ReaderBody({ doc, state, meetingId, user, settled, onFirstPage }) {
         </div>
       </div>
       <NoteDialog notes={notes} />
+      <ConflictDialog notes={notes} />
     </>
   );
 }

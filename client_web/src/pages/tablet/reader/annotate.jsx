@@ -1,10 +1,23 @@
 // Annotation tools on the reader's pages: highlight by selecting words, pen with colours,
 // sticky notes, eraser, undo. Each change is shown at once and goes through the outbox
 // (IndexedDB, then syncAnnotations), so nothing is lost offline.
+import '../../../styles/annotations.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Button, Dialog, ErrorText } from '../../../components/ui.jsx';
 import { get } from '../../../lib/api.js';
 import { t, useLang } from '../../../lib/i18n.js';
+import { useMeetingMessages } from '../../../lib/notices.js';
+import {
+  ANNOTATION_NOTICES,
+  copyFields,
+  editBaseVersion,
+  editOutcome,
+  geometryBox,
+  mergeAnnotations,
+  resolveConflict,
+  splitPlacements,
+  superseded,
+} from './annotationSync.js';
 import { annotationAt, NOTE_SIZE, round2, selectionRects, simplifyStroke, strokePath, uuid4, wordAt } from './geometry.js';
 import { Icon } from './icons.jsx';
 import { outbox } from './outbox.js';
@@ -14,27 +27,26 @@ export const HIGHLIGHT_COLORS = ['#ffd400', '#7ed957', '#ff8ad8', '#6cc4ff'];
 export const NOTE_COLOR = '#ffd400';
 const TOOLS = ['read', 'highlight', 'pen', 'note', 'eraser'];
 
-async function listAll(documentId) {
+/** Every annotation of the document (or, from `since`, every change after that cursor,
+ *  tombstones included) and the cursor to ask from next time. */
+async function listAll(documentId, from = null) {
   const out = [];
-  let since = null;
+  let since = from;
   for (let i = 0; i < 100; i += 1) {
     const query = since === null ? '?limit=1000' : `?limit=1000&since=${since}`;
     const page = await get(`/documents/${documentId}/annotations${query}`);
+    if (page.reset) out.length = 0;
     out.push(...page.annotations);
     since = page.cursor;
     if (!page.more) break;
   }
-  return out;
+  return { annotations: out, cursor: since };
 }
 
-/** Keep the newer of two versions of an annotation. */
-function newer(a, b) {
-  if (!a) return b;
-  return (b.version ?? 0) >= (a.version ?? 0) ? b : a;
-}
-
-/** The annotations of one document, the tools, and the queue of changes. */
-export function useAnnotations(doc, user, active = true) {
+/** The annotations of one document, the tools, and the queue of changes. Changes made on
+ *  the author's other devices arrive live (annotation.* notices) and are applied when newer
+ *  than what is shown (annotationSync.js); an edit refused as stale asks the delegate. */
+export function useAnnotations(doc, user, active = true, status = null) {
   const box = outbox();
   const [items, setItems] = useState(() => new Map());
   const [tool, setTool] = useState('read');
@@ -42,22 +54,61 @@ export function useAnnotations(doc, user, active = true) {
   const [undoStack, setUndoStack] = useState([]);
   const [queue, setQueue] = useState({ pending: 0, offline: false });
   const [dialog, setDialog] = useState(null);
+  const [conflicts, setConflicts] = useState([]);
+  const [placements, setPlacements] = useState(null);
   const [error, setError] = useState(null);
   const [words, setWords] = useState(() => new Map());
   const hidden = useRef(new Set());
   const loadingWords = useRef(new Set());
   const listRef = useRef([]);
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const cursor = useRef(null);
+  /** What each edited annotation looked like when edited (its place, should it be deleted
+   *  elsewhere meanwhile and the delegate keep their words). */
+  const editedFrom = useRef(new Map());
+  const [caughtUp, setCaughtUp] = useState(0);
+  const wasOnline = useRef(null);
 
   const merge = (list) =>
     setItems((prev) => {
-      const next = new Map(prev);
-      for (const a of list) {
-        if (a.document_id !== doc.id) continue;
-        if (a.deleted) hidden.current.delete(a.id);
-        next.set(a.id, newer(next.get(a.id), a));
-      }
-      return next;
+      for (const a of list) if (a?.deleted && a.document_id === doc.id) hidden.current.delete(a.id);
+      return mergeAnnotations(prev, list, doc.id);
     });
+  /** Show `a` as it is here, whatever version was shown (a local change, a choice made). */
+  const put = (a) => setItems((prev) => new Map(prev).set(a.id, a));
+
+  // Live: the author's other devices (and this one's echo, harmless). A change on an earlier
+  // version of this document places the carried-over ones again.
+  const [placeAgain, setPlaceAgain] = useState(0);
+  useMeetingMessages((name, data) => {
+    if (!ANNOTATION_NOTICES.includes(name) || !data?.annotation) return;
+    merge([data.annotation]);
+    const from = data.annotation.document_id;
+    if (doc.version > 1 && (from === doc.previous_version_id || placements?.some((p) => p.from_document_id === from))) {
+      setPlaceAgain((n) => n + 1);
+    }
+  });
+
+  // Back after the socket dropped: the notices missed meanwhile, from the cursor (listAnnotations
+  // ?since=, deletions included).
+  useEffect(() => {
+    // wasOnline: null before the first connection, true while connected, false once dropped.
+    const online = status === 'online';
+    const back = online && wasOnline.current === false;
+    if (online) wasOnline.current = true;
+    else if (status && wasOnline.current) wasOnline.current = false;
+    if (!back || !active) return;
+    // From the cursor; the whole list when the first load found no network.
+    listAll(doc.id, cursor.current)
+      .then((answer) => {
+        cursor.current = answer.cursor;
+        merge(answer.annotations);
+        setCaughtUp((n) => n + 1);
+      })
+      .catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status, doc.id, active]);
 
   useEffect(() => {
     box.setUser(user.id);
@@ -70,30 +121,54 @@ export function useAnnotations(doc, user, active = true) {
     (async () => {
       let list = [];
       try {
-        list = await listAll(doc.id);
+        const answer = await listAll(doc.id);
+        list = answer.annotations;
+        cursor.current = answer.cursor;
       } catch (err) {
         // Offline (reading a downloaded document): show what waits in the queue.
         if (err.status !== 0) setError(err);
       }
       // Changes still waiting in the queue are shown on top of what the server has.
       const rows = await box.rows();
+      const edits = [];
       for (const { change } of rows) {
         if (change.op === 'create' && change.document_id === doc.id) list.push({ ...change.annotation, document_id: doc.id, version: 0, deleted: false });
         if (change.op === 'delete') hidden.current.add(change.id);
+        if (change.op === 'update') edits.push(change);
       }
-      if (live) merge(list);
+      if (!live) return;
+      merge(list);
+      setItems((prev) => {
+        let next = prev;
+        for (const { op, id, version, ...fields } of edits) {
+          const a = next.get(id);
+          if (!a || a.version > version) continue;
+          if (next === prev) next = new Map(prev);
+          next.set(id, { ...a, ...fields, version: version + 1 });
+        }
+        return next;
+      });
     })();
     const off = box.subscribe(({ pending, offline, results }) => {
       setQueue({ pending, offline });
       const got = [];
-      for (const r of results) {
-        if (r.annotation) got.push(r.annotation);
+      results.forEach((r, i) => {
+        if (r.change.op === 'update') {
+          if (r.status >= 400 && superseded(results, i)) return;
+          const outcome = editOutcome(r.change, r);
+          if (outcome.type === 'ok' || outcome.type === 'same') got.push(outcome.annotation);
+          else if (outcome.type === 'refused') setError(r.error || { message: t('reader.change_refused') });
+          else {
+            const local = editedFrom.current.get(r.change.id) || itemsRef.current.get(r.change.id);
+            setConflicts((list) => [...list.filter((c) => c.current.id !== r.change.id), { ...outcome, local }]);
+          }
+        } else if (r.annotation) got.push(r.annotation);
         else if (r.status >= 400 && r.change.op === 'create') {
           // Refused (a page limit, a closed document): take the mark away and say why.
           hidden.current.add(r.change.annotation.id);
           setError(r.error || { message: t('reader.change_refused') });
         }
-      }
+      });
       if (got.length && live) merge(got);
       else if (results.length && live) setItems((prev) => new Map(prev));
     });
@@ -109,8 +184,21 @@ export function useAnnotations(doc, user, active = true) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc.id, user.id, active]);
 
+  // On a newer version: my annotations of the earlier ones, placed on this one.
+  useEffect(() => {
+    if (!active || doc.version <= 1) return undefined;
+    let live = true;
+    get(`/documents/${doc.id}/annotations/reanchored`)
+      .then((answer) => live && setPlacements(answer.placements))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [doc.id, doc.version, active, placeAgain]);
+
   const list = useMemo(() => [...items.values()].filter((a) => !a.deleted && !hidden.current.has(a.id)), [items]);
   listRef.current = list;
+  const carried = useMemo(() => splitPlacements(placements, doc.pages, list), [placements, doc.pages, list]);
   const byPage = useMemo(() => {
     const map = new Map();
     for (const a of list) {
@@ -119,6 +207,14 @@ export function useAnnotations(doc, user, active = true) {
     }
     return map;
   }, [list]);
+  const carriedByPage = useMemo(() => {
+    const map = new Map();
+    for (const { annotation } of carried.placed) {
+      if (!map.has(annotation.page)) map.set(annotation.page, []);
+      map.get(annotation.page).push(annotation);
+    }
+    return map;
+  }, [carried]);
 
   const create = async (fields, { undoable = true } = {}) => {
     const annotation = { id: uuid4(), ...fields };
@@ -127,6 +223,35 @@ export function useAnnotations(doc, user, active = true) {
     await box.add({ op: 'create', document_id: doc.id, annotation });
     return annotation;
   };
+
+  /** Change a note's or text box's words, on the version the delegate edited (`base`). */
+  const update = async (annotation, fields, base = editBaseVersion(annotation)) => {
+    const shown = itemsRef.current.get(annotation.id) || annotation;
+    if (shown.geometry && Object.keys(shown.geometry).length) editedFrom.current.set(annotation.id, shown);
+    put({ ...shown, ...fields, version: Math.max(base + 1, shown.version ?? 0) });
+    await box.add({ op: 'update', id: annotation.id, version: base, ...fields });
+  };
+
+  /** The delegate's answer to a stale edit: keep theirs, take the other device's. */
+  const settle = async (conflict, choice) => {
+    setConflicts((list) => list.filter((c) => c !== conflict));
+    if (conflict.type === 'deleted') {
+      hidden.current.delete(conflict.current.id);
+      put(conflict.current);
+      const local = conflict.local;
+      if (choice === 'mine' && local?.geometry && Object.keys(local.geometry).length) {
+        const { page, kind, geometry, color, quote } = local;
+        await create({ page, kind, geometry, color, text: conflict.mine ?? undefined, quote: quote ?? undefined }, { undoable: false });
+      }
+      return;
+    }
+    const { change, show } = resolveConflict(conflict, choice);
+    put(show);
+    if (change) await box.add(change);
+  };
+
+  /** Keep an annotation carried over from an earlier version on this one (a copy). */
+  const keep = (drawn) => create(copyFields(drawn), { undoable: false });
 
   const remove = async (annotation, { undoable = true } = {}) => {
     hidden.current.add(annotation.id);
@@ -164,21 +289,50 @@ export function useAnnotations(doc, user, active = true) {
     colors,
     setColors,
     color: tool === 'pen' ? colors.pen : colors.highlight,
+    items,
+    caughtUp,
     list,
     byPage,
+    carried,
+    carriedByPage,
     create,
+    update,
     remove,
+    keep,
     undo,
     canUndo: undoStack.length > 0,
     queue,
     banner,
     dialog,
     setDialog,
+    conflicts,
+    settle,
     error,
     setError,
     words,
     loadWords,
   };
+}
+
+/** Under the tools, on a newer version: what the dashed marks are, and how many were lost. */
+export function CarriedLegend({ notes }) {
+  useLang();
+  const { placed, unplaced } = notes.carried;
+  if (!placed.length && !unplaced.length) return null;
+  const versions = [...new Set([...placed.map((p) => p.placement.from_version), ...unplaced.map((p) => p.from_version)])].sort((a, b) => a - b);
+  return (
+    <div class="banner banner-info carried-legend" role="note">
+      {placed.length > 0 && (
+        <span class="carried-legend-line">
+          <span class="carried-swatch" aria-hidden="true">
+            <span class="carried-swatch-badge">v{versions[0]}</span>
+          </span>
+          <span>{t('annot.legend', { count: placed.length, versions: versions.join(', ') })}</span>
+        </span>
+      )}
+      {unplaced.length > 0 && <span>{t('annot.legend_unplaced', { count: unplaced.length })}</span>}
+    </div>
+  );
 }
 
 function QueueBanner({ queue }) {
@@ -267,6 +421,7 @@ function pointIn(svg, event, page) {
 export function AnnotationLayer({ page, hits, notes }) {
   const [drag, setDrag] = useState(null);
   const mine = notes.byPage.get(page.number) || [];
+  const carried = notes.carriedByPage.get(page.number) || [];
   const active = notes.tool !== 'read';
   const words = notes.words.get(page.number);
 
@@ -331,7 +486,7 @@ export function AnnotationLayer({ page, hits, notes }) {
       class={`page-overlay${active ? ' is-active' : ''}`}
       viewBox={`0 0 ${page.width} ${page.height}`}
       preserveAspectRatio="none"
-      aria-hidden={mine.length ? undefined : 'true'}
+      aria-hidden={mine.length || carried.length ? undefined : 'true'}
       onPointerDown={down}
       onPointerMove={move}
       onPointerUp={up}
@@ -339,6 +494,9 @@ export function AnnotationLayer({ page, hits, notes }) {
     >
       {hits?.map((r, i) => (
         <rect key={`hit${i}`} class="search-hit" x={r[0] - 1} y={r[1] - 1} width={r[2] - r[0] + 2} height={r[3] - r[1] + 2} />
+      ))}
+      {carried.map((a) => (
+        <CarriedMark key={`c${a.id}`} a={a} notes={notes} />
       ))}
       {mine.map((a) => (
         <Mark key={a.id} a={a} notes={notes} />
@@ -351,11 +509,22 @@ export function AnnotationLayer({ page, hits, notes }) {
   );
 }
 
-function Mark({ a, notes }) {
+/** Open with Enter or Space as well as a tap (a mark that is a button). */
+const pressable = (open) => ({
+  role: 'button',
+  tabIndex: 0,
+  onClick: open,
+  onKeyDown: (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open()),
+});
+
+function Mark({ a, notes, passive = false }) {
   const g = a.geometry || {};
+  const open = () => notes.tool === 'read' && notes.setDialog({ mode: 'view', id: a.id });
+  const base = passive ? 'mark-inner' : 'mark';
+  const press = (label) => (passive ? {} : { 'aria-label': label, ...pressable(open) });
   if (a.kind === 'highlight' && g.rects) {
     return (
-      <g class="mark" data-id={a.id} data-kind="highlight">
+      <g class={base} data-id={a.id} data-kind="highlight">
         {g.rects.map((r, i) => (
           <rect key={i} class="mark-highlight" fill={a.color || NOTE_COLOR} x={r[0]} y={r[1]} width={r[2] - r[0]} height={r[3] - r[1]} />
         ))}
@@ -364,7 +533,7 @@ function Mark({ a, notes }) {
   }
   if ((a.kind === 'underline' || a.kind === 'strikeout') && g.rects) {
     return (
-      <g class="mark" data-id={a.id} data-kind={a.kind}>
+      <g class={base} data-id={a.id} data-kind={a.kind}>
         {g.rects.map((r, i) => {
           const y = a.kind === 'underline' ? r[3] : (r[1] + r[3]) / 2;
           return <line key={i} class="mark-line" stroke={a.color || '#1b5fd1'} x1={r[0]} x2={r[2]} y1={y} y2={y} />;
@@ -374,7 +543,7 @@ function Mark({ a, notes }) {
   }
   if (a.kind === 'ink' && g.strokes) {
     return (
-      <g class="mark" data-id={a.id} data-kind="ink">
+      <g class={base} data-id={a.id} data-kind="ink">
         {g.strokes.map((s, i) => (
           <path key={i} class="mark-ink" stroke={a.color || '#1b5fd1'} stroke-width={g.width || 2} d={strokePath(s)} />
         ))}
@@ -383,22 +552,20 @@ function Mark({ a, notes }) {
   }
   if (a.kind === 'textbox' && g.rect) {
     const [x0, y0, x1, y1] = g.rect;
-    return <rect class="mark-box" data-id={a.id} x={x0} y={y0} width={x1 - x0} height={y1 - y0} />;
+    const shown = (a.text || '').slice(0, Math.max(4, Math.floor((x1 - x0) / 5)));
+    return (
+      <g class={`${base} mark-textbox`} data-id={a.id} data-kind="textbox" {...press(t('annot.textbox_open', { text: shown }))}>
+        <rect class="mark-box" x={x0} y={y0} width={x1 - x0} height={y1 - y0} />
+        <text class="mark-box-text" x={x0 + 3} y={y0 + 11}>
+          {shown}
+        </text>
+      </g>
+    );
   }
   if (a.kind === 'note' && g.point) {
     const [x, y] = g.point;
-    const open = () => notes.tool === 'read' && notes.setDialog({ mode: 'view', annotation: a });
     return (
-      <g
-        class="mark mark-note"
-        data-id={a.id}
-        data-kind="note"
-        role="button"
-        tabIndex={0}
-        aria-label={t('reader.note_open', { text: (a.text || '').slice(0, 60) })}
-        onClick={open}
-        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open())}
-      >
+      <g class={`${base} mark-note`} data-id={a.id} data-kind="note" {...press(t('reader.note_open', { text: (a.text || '').slice(0, 60) }))}>
         <rect class="note-icon" fill={a.color || NOTE_COLOR} x={x} y={y} width={NOTE_SIZE} height={NOTE_SIZE} rx="3" />
         <path class="note-lines" d={`M${x + 5} ${y + 7}h12M${x + 5} ${y + 11}h12M${x + 5} ${y + 15}h8`} />
       </g>
@@ -407,16 +574,41 @@ function Mark({ a, notes }) {
   return null;
 }
 
-/** Write a new sticky note, or read (and delete) one. */
+/** An annotation of an earlier version drawn here: dashed, with a badge "v1"; a tap says what
+ *  it is and offers to keep it on this version. */
+function CarriedMark({ a, notes }) {
+  const b = geometryBox(a.geometry, NOTE_SIZE);
+  if (!b) return null;
+  const from = a.carried.from_version;
+  const open = () => notes.tool === 'read' && notes.setDialog({ mode: 'carried', annotation: a });
+  const pad = 3;
+  return (
+    <g class="mark-carried" data-id={a.id} data-kind={a.kind} data-from-version={from} aria-label={t('annot.carried_open', { version: from, text: (a.text || a.quote || '').slice(0, 60) })} {...pressable(open)}>
+      <title>{t('annot.carried_tooltip', { version: from })}</title>
+      <Mark a={a} notes={notes} passive />
+      <rect class="carried-outline" x={b[0] - pad} y={b[1] - pad} width={b[2] - b[0] + 2 * pad} height={b[3] - b[1] + 2 * pad} rx="2" />
+      <rect class="carried-badge" x={b[2] + pad - 16} y={b[1] - pad - 11} width="16" height="11" rx="2" />
+      <text class="carried-badge-text" x={b[2] + pad - 8} y={b[1] - pad - 2.5}>
+        v{from}
+      </text>
+    </g>
+  );
+}
+
+/** Write a new sticky note, read one (and delete it), or change its words. */
 export function NoteDialog({ notes }) {
   useLang();
   const [text, setText] = useState('');
   const d = notes.dialog;
-  useEffect(() => setText(''), [d]);
+  useEffect(() => setText(d?.mode === 'edit' ? d.text : ''), [d]);
   const close = () => notes.setDialog(null);
   const isNew = d?.mode === 'new';
+  // The note as it stands now (another device may have changed or deleted it meanwhile).
+  const live = d?.id ? notes.items.get(d.id) : null;
+  const gone = d?.id && (!live || live.deleted);
+  const title = { new: t('reader.note_new'), view: live?.kind === 'textbox' ? t('reader.kind.textbox') : t('reader.note'), edit: t('annot.edit_title'), carried: t('annot.carried_title', { version: d?.annotation?.carried?.from_version }) }[d?.mode];
   return (
-    <Dialog open={Boolean(d)} title={isNew ? t('reader.note_new') : t('reader.note')} onClose={close}>
+    <Dialog open={Boolean(d)} title={title || ''} onClose={close} class="note-dialog">
       {isNew && (
         <form
           class="stack"
@@ -429,7 +621,7 @@ export function NoteDialog({ notes }) {
         >
           <div class="field">
             <label for="note-text">{t('reader.note_text')}</label>
-            <textarea id="note-text" rows={5} maxLength={10000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea id="note-text" class="note-input" rows={5} maxLength={10000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
           </div>
           <div class="button-row">
             <Button size="lg" onClick={close}>
@@ -441,23 +633,130 @@ export function NoteDialog({ notes }) {
           </div>
         </form>
       )}
-      {d?.mode === 'view' && (
+      {d?.mode === 'view' && gone && (
         <div class="stack">
-          <p class="note-text">{d.annotation.text}</p>
+          <p>{t('annot.deleted_elsewhere')}</p>
+          <div class="button-row">
+            <Button kind="primary" size="lg" onClick={close}>
+              {t('reader.close')}
+            </Button>
+          </div>
+        </div>
+      )}
+      {d?.mode === 'view' && !gone && (
+        <div class="stack">
+          <p class="note-text">{live.text}</p>
           <div class="button-row">
             <Button
               kind="danger-ghost"
               size="lg"
               onClick={() => {
-                notes.remove(d.annotation);
+                notes.remove(live);
                 close();
               }}
             >
               <Icon name="trash" />
               <span>{t('reader.note_delete')}</span>
             </Button>
+            <Button size="lg" onClick={() => notes.setDialog({ mode: 'edit', id: live.id, base: editBaseVersion(live), text: live.text || '', snapshot: live })}>
+              <Icon name="note" />
+              <span>{t('annot.edit')}</span>
+            </Button>
             <Button kind="primary" size="lg" onClick={close}>
               {t('reader.close')}
+            </Button>
+          </div>
+        </div>
+      )}
+      {d?.mode === 'edit' && (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const words = text.trim();
+            if (!words) return;
+            if (gone) {
+              // Deleted on another device meanwhile: the words typed here become a note again.
+              const { page, kind, geometry, color, quote } = d.snapshot;
+              notes.create({ page, kind, geometry, color, text: words, quote: quote ?? undefined }, { undoable: false });
+            } else if (words !== (live.text || '')) notes.update(live, { text: words }, d.base);
+            close();
+          }}
+        >
+          {gone && <p class="banner banner-warn">{t('annot.deleted_elsewhere')}</p>}
+          <div class="field">
+            <label for="note-edit">{t('reader.note_text')}</label>
+            <textarea id="note-edit" class="note-input" rows={6} maxLength={10000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          </div>
+          <div class="button-row">
+            <Button size="lg" onClick={close}>
+              {t('reader.cancel')}
+            </Button>
+            <Button kind="primary" size="lg" type="submit" disabled={!text.trim()}>
+              {gone ? t('annot.save_as_new') : t('annot.save_changes')}
+            </Button>
+          </div>
+        </form>
+      )}
+      {d?.mode === 'carried' && <CarriedDetails drawn={d.annotation} notes={notes} onDone={close} />}
+    </Dialog>
+  );
+}
+
+/** What a carried-over annotation is, in plain words, and "keep it on this version". */
+function CarriedDetails({ drawn, notes, onDone }) {
+  const from = drawn.carried.from_version;
+  return (
+    <div class="stack">
+      <p>{t(drawn.carried.status === 'fuzzy' ? 'annot.carried_fuzzy' : 'annot.carried_explain', { version: from })}</p>
+      <p class="carried-kind">{t(`reader.kind.${drawn.kind}`)}</p>
+      {drawn.quote && <blockquote class="carried-quote">{drawn.quote}</blockquote>}
+      {drawn.text && <p class="note-text">{drawn.text}</p>}
+      <div class="button-row">
+        <Button size="lg" onClick={onDone}>
+          {t('reader.close')}
+        </Button>
+        <Button
+          kind="primary"
+          size="lg"
+          onClick={() => {
+            notes.keep(drawn);
+            onDone();
+          }}
+        >
+          {t('annot.keep_here')}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** Another device changed (or deleted) a note this one edited: the delegate chooses. */
+export function ConflictDialog({ notes }) {
+  useLang();
+  const c = notes.conflicts[0];
+  const deleted = c?.type === 'deleted';
+  return (
+    <Dialog open={Boolean(c)} title={deleted ? t('annot.conflict_deleted_title') : t('annot.conflict_title')} class="conflict-dialog" wide>
+      {c && (
+        <div class="stack">
+          <p>{deleted ? t('annot.conflict_deleted_text') : t('annot.conflict_text')}</p>
+          <div class="conflict-columns">
+            <section class="conflict-side" aria-labelledby="conflict-mine">
+              <h3 id="conflict-mine">{t('annot.conflict_mine')}</h3>
+              <p class="note-text conflict-mine-text">{c.mine}</p>
+            </section>
+            <section class="conflict-side" aria-labelledby="conflict-theirs">
+              <h3 id="conflict-theirs">{t('annot.conflict_theirs')}</h3>
+              {deleted ? <p class="conflict-theirs-text">{t('annot.conflict_theirs_deleted')}</p> : <p class="note-text conflict-theirs-text">{c.current.text}</p>}
+            </section>
+          </div>
+          <div class="button-row">
+            <Button size="lg" onClick={() => notes.settle(c, 'theirs')}>
+              {deleted ? t('annot.conflict_accept_delete') : t('annot.conflict_take_theirs')}
+            </Button>
+            <Button kind="primary" size="lg" onClick={() => notes.settle(c, 'mine')}>
+              {t('annot.conflict_keep_mine')}
             </Button>
           </div>
         </div>

@@ -1,9 +1,11 @@
 // The reader's side panel: page thumbnails, the outline, search, and my notes.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Button, EmptyState, ErrorText, Loading } from '../../../components/ui.jsx';
 import { get } from '../../../lib/api.js';
 import { useAction, useLoad } from '../../../lib/hooks.js';
 import { t, useLang } from '../../../lib/i18n.js';
+import { useMeetingMessages } from '../../../lib/notices.js';
+import { ANNOTATION_NOTICES, applyToList } from './annotationSync.js';
 import { dprStep, pageImageUrl } from './geometry.js';
 import { Icon } from './icons.jsx';
 
@@ -132,25 +134,71 @@ export function SearchPanel({ meetingId, doc, onPick }) {
   );
 }
 
-/** My annotations across the session, by document (listMyAnnotations). */
-export function MyNotesPanel({ meetingId, notes, onPick }) {
+/** My annotations across the session, by document (listMyAnnotations), kept live by the
+ *  annotation.* notices (changes from my other devices, on any document of the session);
+ *  on a newer version, those carried over from earlier ones and those that were not found. */
+export function MyNotesPanel({ meetingId, notes, documents, onPick }) {
   useLang();
   // Reloaded whenever my notes on this document change.
-  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending]);
-  const live = (data?.annotations || []).filter((a) => !a.deleted);
-  const titles = new Map((data?.documents || []).map((d) => [d.id, d.title]));
+  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending, notes.caughtUp]);
+  const [rows, setRows] = useState(null);
+  useEffect(() => setRows(data?.annotations || null), [data]);
+  const order = (data?.documents || []).map((d) => d.id);
+  useMeetingMessages((name, payload) => {
+    if (ANNOTATION_NOTICES.includes(name) && payload?.annotation) setRows((r) => (r ? applyToList(r, payload.annotation, order) : r));
+  });
+  const live = (rows || []).filter((a) => !a.deleted);
+  const titles = new Map([...(documents || []), ...(data?.documents || [])].map((d) => [d.id, d.title]));
   const groups = [];
   for (const a of live) {
     let g = groups.find((x) => x.id === a.document_id);
     if (!g) groups.push((g = { id: a.document_id, items: [] }));
     g.items.push(a);
   }
+  const { placed, unplaced } = notes.carried;
   return (
     <>
       <h2 class="panel-title">{t('reader.my_notes')}</h2>
       {loading && !data && <Loading />}
       <ErrorText error={error} />
-      {data && live.length === 0 && <EmptyState title={t('reader.no_notes')} text={t('reader.no_notes_hint')} />}
+      {(placed.length > 0 || unplaced.length > 0) && (
+        <section class="notes-group notes-carried">
+          <h3>{t('annot.section_title')}</h3>
+          {placed.length > 1 && (
+            <Button onClick={() => placed.forEach(({ annotation }) => notes.keep(annotation))}>{t('annot.keep_all')}</Button>
+          )}
+          <ul class="results">
+            {placed.map(({ annotation: a }) => (
+              <li key={a.id} class="carried-item">
+                <button type="button" class="result" onClick={() => onPick({ ...a, document_id: notes.doc.id })}>
+                  <span class="result-where">
+                    <span class={`kind-dot kind-${a.kind}`} aria-hidden="true" />
+                    {t(`reader.kind.${a.kind}`)} · {t('reader.page_n', { page: a.page })} · {t('annot.from_version', { version: a.carried.from_version })}
+                  </span>
+                  {(a.text || a.quote) && <span class="snippet">{a.text || a.quote}</span>}
+                </button>
+                <Button onClick={() => notes.keep(a)}>
+                  {t('annot.keep_here')}
+                </Button>
+              </li>
+            ))}
+            {unplaced.map((p) => (
+              <li key={p.annotation.id} class="carried-item notes-unplaced-item">
+                <div class="result">
+                  <span class="result-where">
+                    <span class={`kind-dot kind-${p.annotation.kind}`} aria-hidden="true" />
+                    {t(`reader.kind.${p.annotation.kind}`)} · {t('annot.from_version', { version: p.from_version })}, {t('reader.page_n', { page: p.annotation.page })}
+                  </span>
+                  {(p.annotation.text || p.annotation.quote) && <span class="snippet">{p.annotation.text || p.annotation.quote}</span>}
+                  {p.annotation.text && p.annotation.quote && <span class="snippet">«{p.annotation.quote}»</span>}
+                  <span class="notes-unplaced">{t('annot.not_found')}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {data && live.length === 0 && !placed.length && !unplaced.length && <EmptyState title={t('reader.no_notes')} text={t('reader.no_notes_hint')} />}
       {groups.map((g) => (
         <section key={g.id} class="notes-group">
           <h3>{titles.get(g.id)}</h3>

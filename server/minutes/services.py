@@ -488,7 +488,7 @@ def _document_rows(documents: list[dict[str, Any]]) -> tuple[tuple[str, ...], ..
             fmt.DOCUMENT_KIND_TEXT.get(d["kind"], d["kind"])
             + (", mật" if d["confidential"] else ""),
             str(d["version"]),
-            fmt.vn_short(_when(d["published_at"])),
+            fmt.vn_date(_when(d["published_at"])),
         )
         for d in documents
     )
@@ -590,10 +590,10 @@ def minutes_document(data: dict[str, Any]) -> Any:
             blocks.append(Para("", "Tài liệu đã phát hành:"))
             blocks.append(
                 Table(
-                    ("Tên tài liệu", "Loại", "Bản", "Phát hành lúc"),
+                    ("Tên tài liệu", "Loại", "Bản", "Ngày phát hành"),
                     _document_rows(item["documents"]),
                     (2,),
-                    (46, 20, 8, 26),
+                    (52, 20, 8, 20),
                     (3,),
                 )
             )
@@ -617,10 +617,10 @@ def minutes_document(data: dict[str, Any]) -> Any:
         if unassigned["documents"]:
             blocks.append(
                 Table(
-                    ("Tên tài liệu", "Loại", "Bản", "Phát hành lúc"),
+                    ("Tên tài liệu", "Loại", "Bản", "Ngày phát hành"),
                     _document_rows(unassigned["documents"]),
                     (2,),
-                    (46, 20, 8, 26),
+                    (52, 20, 8, 20),
                     (3,),
                 )
             )

@@ -152,7 +152,7 @@ def outcome_text(kind: str, passed: bool | None, elected: int = 0, seats: int = 
         return "Thông qua" if passed else "Không thông qua"
     if kind == "election":
         return f"Đã bầu {elected}/{seats} người"
-    return "Đã có kết quả lấy phiếu tín nhiệm"
+    return "Kết quả lấy phiếu tín nhiệm như bảng trên"
 
 
 def candidate_text(elected: bool, tied: bool) -> str:

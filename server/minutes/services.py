@@ -383,8 +383,10 @@ def _motion_blocks(motion: dict[str, Any], number: str) -> list[Block]:
     blocks: list[Block] = [
         Heading(f"{number} {motion['title']}", 4),
         Para(f"{motion['kind_text']}, {motion['method_text'].lower()}.", "Hình thức:"),
-        Para(f"{motion['rule_text']}.", "Nguyên tắc thông qua:"),
     ]
+    if motion["kind"] != "confidence":
+        # A confidence rating has its own thresholds (the notes say what follows from them).
+        blocks.append(Para(f"{motion['rule_text']}.", "Nguyên tắc thông qua:"))
     times = f"mở lúc {fmt.vn_datetime_seconds(_when(motion['opened_at']))}"
     if motion["closed_at"]:
         times += f"; kết thúc lúc {fmt.vn_datetime_seconds(_when(motion['closed_at']))}"
@@ -450,7 +452,11 @@ def _motion_blocks(motion: dict[str, Any], number: str) -> list[Block]:
                 (46, 16, 16, 22),
             )
         )
-    outcome = f"Kết quả: {result['outcome_text']}."
+    outcome = (
+        f"{result['outcome_text']}."
+        if motion["kind"] == "confidence"
+        else f"Kết quả: {result['outcome_text']}."
+    )
     if motion["kind"] == "resolution" and result["threshold"] is not None:
         outcome += f" (Cần ít nhất {result['threshold']} phiếu tán thành.)"
     elif motion["kind"] == "election" and result["threshold"] is not None:
@@ -570,7 +576,7 @@ def minutes_document(data: dict[str, Any]) -> Any:
             tuple(rows),
             (),
             (6, 31, 24, 19, 20),
-            (3, 4),
+            (3,),
         )
     )
 

@@ -22,7 +22,10 @@ table.heading td.right { text-align: center; }
 .strong { font-weight: bold; }
 h2 { border-bottom: 0.8pt solid #444; padding-bottom: 2pt; margin-top: 14pt; }
 h3 { margin-top: 10pt; }
-h4 { font-size: 11pt; margin: 12pt 0 3pt 0; padding: 3pt 4pt; background-color: #f0f0f0; }
+h4 { font-size: 11pt; margin: 12pt 0 3pt 0; padding: 2pt 0 2pt 0; border-bottom: 0.6pt solid #888; }
+/* No cell backgrounds: MuPDF's Story paints a cell's background on every page the story
+   spans (light bars across other pages' rows), so headers are set apart by a rule. */
+th { background-color: transparent; border-bottom: 1.2pt solid #222; }
 th, td { font-size: 9.5pt; }
 p.label { margin: 0 0 3pt 0; }
 p.outcome { font-weight: bold; font-size: 11.5pt; margin: 4pt 0 4pt 0; }

@@ -75,6 +75,18 @@ def run_session(hall: Hall) -> dict[str, Any]:
         hall.vote(n, election["id"], choices=[first])
     assert hall.close(election["id"]).status_code == 200
 
+    confidence = hall.opened(
+        kind="confidence",
+        title="Lấy phiếu tín nhiệm",
+        options=[{"label": "Nguyễn Văn A"}, {"label": "Trần Thị B"}],
+    )
+    a, b = (o["id"] for o in confidence["options"])
+    for n in range(1, 36):
+        low = n <= 26
+        ratings = {str(a): "low" if low else "high", str(b): "medium"}
+        assert hall.vote(n, confidence["id"], ratings=ratings).status_code == 200
+    assert hall.close(confidence["id"]).status_code == 200
+
     # A drafted vote that never opened is no part of the record.
     hall.motion(title="Chưa mở bao giờ")
     return {"item": item, "open": open_vote, "secret": secret, "election": election}
@@ -161,6 +173,15 @@ def test_minutes_json_content(hall):
         ("Ứng viên Hai", 0, "Không trúng cử"),
     ]
 
+    rated = motions["Lấy phiếu tín nhiệm"]["result"]
+    assert rated["named"] is None
+    assert [(o["label"], o["high"], o["medium"], o["low"]) for o in rated["options"]] == [
+        ("Nguyễn Văn A", 9, 0, 26),
+        ("Trần Thị B", 0, 35, 0),
+    ]
+    assert rated["options"][0]["low_over_half"] is True
+    assert any("có thể xin từ chức" in note for note in rated["notes"])
+
     assert len(data["audit"]["head_hash"]) == 64
     assert data["audit"]["entries"] > 0
     assert data["exported_at"]
@@ -197,6 +218,8 @@ def test_minutes_pdf_content(hall, database_url):
         "Kết quả: Không thông qua.",
         "Bỏ phiếu kín: chỉ ghi số phiếu",
         "Ứng viên Một 30 60,00% Trúng cử",
+        "Nguyễn Văn A 9 (18,00%) 0 (0,00%) 26 (52,00%)",
+        "Nguyễn Văn A: quá nửa tổng số đại biểu đánh giá tín nhiệm thấp",
         f"{names[hall.uid(29)]} Không tán thành",
         data["audit"]["head_hash"][:20],
     ):

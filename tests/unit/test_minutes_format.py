@@ -90,7 +90,7 @@ def test_outcomes_in_words():
     assert fmt.outcome_text("resolution", True) == "Thông qua"
     assert fmt.outcome_text("resolution", False) == "Không thông qua"
     assert fmt.outcome_text("election", False, elected=1, seats=2) == "Đã bầu 1/2 người"
-    assert fmt.outcome_text("confidence", None) == "Đã có kết quả lấy phiếu tín nhiệm"
+    assert fmt.outcome_text("confidence", None) == "Kết quả lấy phiếu tín nhiệm như bảng trên"
     assert fmt.candidate_text(True, False) == "Trúng cử"
     assert fmt.candidate_text(False, True) == "Bằng phiếu, bầu lại"
     assert fmt.candidate_text(False, False) == "Không trúng cử"

@@ -114,8 +114,10 @@ function BallotScreen({ state, motion, onHide }) {
     if (step === 'confirm') target = root.querySelector('#ballot-confirm-text');
     else if (step === 'recorded') target = root.querySelector('.vote-recorded');
     else {
+      // The choice just made (choosing again), else the recorded one (changing the vote).
       target =
-        root.querySelector('.ballot-btn.is-chosen, .ballot-btn.is-picked') ||
+        root.querySelector('.ballot-btn.is-picked') ||
+        root.querySelector('.ballot-btn.is-chosen') ||
         root.querySelector('.ballot-buttons button, .vote-form button:not([disabled])');
     }
     target?.focus();

@@ -133,6 +133,23 @@ def test_ballot_is_a_modal_dialog_for_keyboard_users(open_page: Any, server: Liv
         recorded = ballot.get_by_role("status")
         expect(recorded).to_contain_text("Tán thành")
         expect(ballot.locator(".vote-recorded")).to_be_focused()
+
+        # Change the vote: focus starts on the recorded choice; after "Chọn lại" it is on the
+        # new choice, not the recorded one.
+        tab_to(page, "Đổi phiếu")
+        page.keyboard.press("Enter")
+        expect(ballot.get_by_role("button", name="Tán thành", exact=True)).to_be_focused()
+        tab_to(page, "Không tán thành")
+        page.keyboard.press("Enter")
+        expect(page.locator("#ballot-confirm-text")).to_be_focused()
+        tab_to(page, "Chọn lại")
+        page.keyboard.press("Enter")
+        expect(ballot.get_by_role("button", name="Không tán thành")).to_be_focused()
+        page.keyboard.press("Enter")
+        tab_to(page, "Xác nhận gửi phiếu")
+        page.keyboard.press("Enter")
+        expect(recorded).to_contain_text("Không tán thành")
+        expect(ballot.locator(".vote-recorded")).to_be_focused()
         screenshots(page, "vote-tablet-ballot-keyboard-recorded")
         check_accessibility(page, "tablet ballot recorded (keyboard)")
 

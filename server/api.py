@@ -425,7 +425,15 @@ def _operation_object(
         )
         responses[str(op.status)] = {
             "description": "OK",
-            "content": {m: {"schema": produced} for m in op.produces},
+            # Other media types (a PDF beside JSON) are files.
+            "content": {
+                m: {
+                    "schema": produced
+                    if m.endswith("json")
+                    else {"type": "string", "format": "binary"}
+                }
+                for m in op.produces
+            },
         }
     elif op.response is not None:
         responses[str(op.status)] = {

@@ -155,6 +155,7 @@ def _register_features(app: Flask) -> None:
     from server.demo.cli import seed_demo_command
     from server.documents import bp as documents_bp
     from server.meetings import bp as meetings_bp
+    from server.minutes import bp as minutes_bp
     from server.ops import metrics as _ops_metrics  # noqa: F401 (registers scrape-time gauges)
     from server.ops.cli import backup_cli, session_cli
     from server.realtime import bp as realtime_bp
@@ -167,6 +168,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(annotations_bp)
     app.register_blueprint(voting_bp)
+    app.register_blueprint(minutes_bp)
     web.init_app(app)
     observability.init_app(app)
 

@@ -451,6 +451,11 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
         lambda c: Call("GET", f"/api/motions/{c.new_motion('closed')}/result-sheet.pdf"),
         readers(200),
     ),
+    # --- minutes data ---
+    "exportMeetingMinutes": (
+        lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/minutes?format=pdf"),
+        staff(200),
+    ),
     # --- documents ---
     "uploadDocument": (
         lambda c: Call(

@@ -9,6 +9,7 @@ import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { useMeetingMessages } from '../../lib/notices.js';
 import { STATUS } from '../../lib/sync.js';
+import { MinutesExport } from './MinutesExport.jsx';
 
 const ALL = 'all';
 
@@ -228,6 +229,7 @@ export function ExportsCard({ state, meetingId, docs }) {
           )}
         </>
       )}
+      <MinutesExport meetingId={meetingId} />
     </Card>
   );
 }

@@ -7,6 +7,7 @@ import { Button, ErrorText, Icon } from '../../components/ui.jsx';
 import { choiceLabel, Countdown, ResultView } from '../../components/votes.jsx';
 import { post } from '../../lib/api.js';
 import { useAction } from '../../lib/hooks.js';
+import { trapFocus } from '../../lib/modalFocus.js';
 import { t, useLang } from '../../lib/i18n.js';
 import {
   ballotBody,
@@ -18,6 +19,20 @@ import {
 } from '../../lib/votes.js';
 
 const PRESENT = ['present', 'online'];
+
+// Where focus was when the ballot of a vote first appeared ({motionId, el}): hiding and
+// showing the ballot, and the result that follows it, all give focus back there.
+const origin = { motionId: null, el: null };
+
+function rememberOrigin(motionId) {
+  const el = document.activeElement;
+  const known = origin.motionId === motionId && origin.el?.isConnected;
+  // The "show the ballot" button goes away with the banner: never a place to return to.
+  if (!known && el && el !== document.body && !el.closest('.vote-banner, .vote-overlay')) {
+    origin.motionId = motionId;
+    origin.el = el;
+  }
+}
 
 export function Ballot({ state }) {
   useLang();
@@ -54,15 +69,21 @@ export function Ballot({ state }) {
   return null;
 }
 
-function Overlay({ labelledBy, children }) {
+// A real modal layer for keyboards and screen readers: the page behind is inert, Tab and
+// Shift+Tab cycle inside, focus starts on the title and goes back where it was on close.
+function Overlay({ labelledBy, sheetRef, motionId, children }) {
   const ref = useRef(null);
   useEffect(() => {
-    // Focus moves into the ballot when it appears (screen readers, keyboards).
+    rememberOrigin(motionId);
+    const release = trapFocus(ref.current, () => (origin.motionId === motionId ? origin.el : null));
     ref.current?.querySelector('h2')?.focus();
+    return release;
   }, []);
   return (
     <div class="ballot-overlay vote-overlay" role="dialog" aria-modal="true" aria-labelledby={labelledBy} ref={ref}>
-      <div class="ballot vote-sheet">{children}</div>
+      <div class="ballot vote-sheet" ref={sheetRef}>
+        {children}
+      </div>
     </div>
   );
 }
@@ -79,6 +100,28 @@ function BallotScreen({ state, motion, onHide }) {
   const me = state.attendance?.entries?.find((e) => e.user_id === state.me.user_id);
   const checkedIn = !me || PRESENT.includes(me.state);
   const choosing = !recorded || changing;
+  const sheet = useRef(null);
+  // Each step puts focus where the next thing to read or do is: the question on the
+  // confirmation, the chosen button when choosing again, the "recorded" note after sending.
+  const step = confirming ? 'confirm' : choosing ? 'choose' : 'recorded';
+  const lastStep = useRef(step);
+  useEffect(() => {
+    if (lastStep.current === step) return;
+    lastStep.current = step;
+    const root = sheet.current;
+    if (!root) return;
+    let target = null;
+    if (step === 'confirm') target = root.querySelector('#ballot-confirm-text');
+    else if (step === 'recorded') target = root.querySelector('.vote-recorded');
+    else {
+      // The choice just made (choosing again), else the recorded one (changing the vote).
+      target =
+        root.querySelector('.ballot-btn.is-picked') ||
+        root.querySelector('.ballot-btn.is-chosen') ||
+        root.querySelector('.ballot-buttons button, .vote-form button:not([disabled])');
+    }
+    target?.focus();
+  }, [step]);
 
   const send = async () => {
     const body = ballotBody(motion, draft);
@@ -98,7 +141,7 @@ function BallotScreen({ state, motion, onHide }) {
   };
 
   return (
-    <Overlay labelledBy="ballot-title">
+    <Overlay labelledBy="ballot-title" sheetRef={sheet} motionId={motion.id}>
       <div class="vote-sheet-head">
         <p class="eyebrow">
           <span class="live-dot" aria-hidden="true" /> {t('votes.ballot')}
@@ -126,7 +169,7 @@ function BallotScreen({ state, motion, onHide }) {
       )}
 
       {recorded && !changing && (
-        <div class="vote-recorded" role="status">
+        <div class="vote-recorded" role="status" tabIndex={-1}>
           <Icon name="check" />
           <div>
             <p class="vote-recorded-title">
@@ -146,7 +189,7 @@ function BallotScreen({ state, motion, onHide }) {
 
       {choosing && confirming && (
         <div class="ballot-confirm" role="group" aria-labelledby="ballot-confirm-text">
-          <p class="ballot-confirm-text" id="ballot-confirm-text">
+          <p class="ballot-confirm-text" id="ballot-confirm-text" tabIndex={-1}>
             {motion.kind === 'resolution' ? t('votes.confirm_title', { choice: choiceLabel(state, draft?.choice) }) : t('votes.confirm_ballot')}
           </p>
           {motion.kind !== 'resolution' && <DraftSummary motion={motion} draft={draft} />}
@@ -167,7 +210,7 @@ function BallotScreen({ state, motion, onHide }) {
             <button
               type="button"
               key={choice}
-              class={`ballot-btn ballot-${choice}${recorded?.choice === choice ? ' is-chosen' : ''}`}
+              class={`ballot-btn ballot-${choice}${recorded?.choice === choice ? ' is-chosen' : ''}${draft?.choice === choice ? ' is-picked' : ''}`}
               disabled={busy}
               aria-pressed={recorded?.choice === choice ? 'true' : 'false'}
               onClick={() => pick({ choice })}
@@ -289,7 +332,7 @@ function DraftSummary({ motion, draft }) {
 function ClosedScreen({ state, motion, onClose }) {
   useLang();
   return (
-    <Overlay labelledBy="ballot-result-title">
+    <Overlay labelledBy="ballot-result-title" motionId={motion.id}>
       <p class="eyebrow">{t('votes.result_title')}</p>
       <h2 id="ballot-result-title" class="ballot-title" tabIndex={-1}>
         {motion.title}

@@ -1,0 +1,7 @@
+"""Minutes data (dữ liệu biên bản) of a session: what happened, read back from the record."""
+
+from flask import Blueprint
+
+bp = Blueprint("minutes", __name__, url_prefix="/api")
+
+from server.minutes import routes  # noqa: E402, F401

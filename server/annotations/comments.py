@@ -14,28 +14,25 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from server.accounts.models import User
 from server.annotations import summary
 from server.annotations.geometry import GeometryError, clean_text
 from server.annotations.models import Comment, CommentReply
-from server.annotations.services import EXPORT_WAIT, invalid
+from server.annotations.services import invalid
 from server.audit import service as audit
 from server.db import utcnow
-from server.documents import processing, storage
+from server.documents import processing
 from server.documents import services as documents
 from server.documents.models import Document
-from server.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
 from server.meetings.models import Meeting
-from server.pdf.pool import PoolBusy, PoolError
 from server.realtime.outbox import notify, staff_room, user_room
 
 MAX_TEXT = 5_000
@@ -365,7 +362,6 @@ def comments_csv(actor: User, meeting_id: int, document_id: int | None) -> tuple
 @dataclass(frozen=True)
 class SummaryJob:
     args: dict[str, Any]
-    out: Path
     filename: str
 
 
@@ -375,29 +371,17 @@ def prepare_comments_pdf(actor: User, meeting_id: int, document_id: int | None) 
     heading = summary.Heading(
         council=meeting.council.name, meeting=meeting.title, generated=utcnow(), scope=scope
     )
-    out = storage.tmp_dir() / f"comments-{uuid.uuid4().hex}.pdf"
     return SummaryJob(
         args={
             "html": summary.summary_html(heading, sections),
             "css": summary.SUMMARY_CSS,
             "title": f"Tổng hợp góp ý — {meeting.title}",
             "author": actor.full_name,
-            "out": str(out),
         },
-        out=out,
         filename=_export_name(meeting, "pdf"),
     )
 
 
 def run_comments_pdf(job: SummaryJob) -> bytes:
     """Lay out the summary in a PDF worker (call outside any transaction)."""
-    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
-    try:
-        processing.pool().call("comments_pdf", job.args, timeout=timeout, wait=EXPORT_WAIT)
-        return job.out.read_bytes()
-    except PoolBusy:
-        raise Unavailable("renderer_busy") from None
-    except PoolError:
-        raise Invalid("comments_export_failed") from None
-    finally:
-        job.out.unlink(missing_ok=True)
+    return processing.compose_pdf(job.args, failed="comments_export_failed")

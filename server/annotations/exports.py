@@ -13,7 +13,7 @@ from flask import current_app
 from server.accounts.models import User
 from server.annotations import webanno
 from server.annotations.models import Annotation
-from server.annotations.services import EXPORT_WAIT, require_annotator, require_pages
+from server.annotations.services import require_annotator, require_pages
 from server.audit import service as audit
 from server.db import utcnow
 from server.documents import processing, storage
@@ -102,7 +102,9 @@ def run_pdf_export(job: PdfExport) -> bytes:
     """Write the annotated copy in a PDF worker (call outside any transaction)."""
     timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
     try:
-        processing.pool().call("annotate_pdf", job.args, timeout=timeout, wait=EXPORT_WAIT)
+        processing.pool().call(
+            "annotate_pdf", job.args, timeout=timeout, wait=processing.EXPORT_WAIT
+        )
         return job.out.read_bytes()
     except PoolBusy:
         raise Unavailable("renderer_busy") from None

@@ -49,8 +49,6 @@ MAX_PER_DOCUMENT = 10_000
 INK_BUDGET = 500_000
 #: The largest request body the annotation routes read (a drawing at its limit is ~200 KB).
 MAX_BODY_BYTES = 2 * 1024 * 1024
-#: How long an export waits for a free PDF worker before answering 503 "busy".
-EXPORT_WAIT = 30.0
 #: Everyone who reads documents may annotate them; the hall display does not.
 ANNOTATORS = (Role.DELEGATE, Role.GUEST, Role.CHAIR, Role.SECRETARY)
 

@@ -38,9 +38,10 @@ from server.db import utcnow
 from server.documents import search, storage
 from server.documents.models import Document, DocumentPage
 from server.documents.textfold import PageText
+from server.errors import Invalid, Unavailable
 from server.extensions import db, socketio
 from server.lifecycle import on_serve
-from server.pdf.pool import Pool, PoolError, shared_pool
+from server.pdf.pool import Pool, PoolBusy, PoolError, shared_pool
 from server.pdf.spec import THUMBNAIL_WIDTH, Limits, find_tessdata, image_pattern
 from server.realtime.outbox import notify, send_now, staff_room
 
@@ -76,6 +77,28 @@ def process_id() -> str:
 def pool(app: Flask | None = None) -> Pool:
     config = (app or current_app).config
     return shared_pool(config["PDF_WORKERS"], config["PDF_WORKER_MEMORY_MB"])
+
+
+#: How long a request waits for a free worker before answering "busy, try again".
+EXPORT_WAIT = 30.0
+
+
+def compose_pdf(args: dict[str, Any], *, failed: str) -> bytes:
+    """An HTML document laid out as a PDF by a worker (server.pdf.compose.html_pdf_from_args
+    takes the same `args`): PyMuPDF is not thread-safe, and a layout of several pages would
+    stall every socket of the process. Call it outside any transaction; `failed` is the
+    error code answered when the worker fails."""
+    out = storage.tmp_dir() / f"compose-{secrets.token_hex(16)}.pdf"
+    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
+    try:
+        pool().call("html_pdf", {**args, "out": str(out)}, timeout=timeout, wait=EXPORT_WAIT)
+        return out.read_bytes()
+    except PoolBusy:
+        raise Unavailable("renderer_busy") from None
+    except PoolError:
+        raise Invalid(failed) from None
+    finally:
+        out.unlink(missing_ok=True)
 
 
 def background_pool(app: Flask | None = None) -> Pool:

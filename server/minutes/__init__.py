@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("minutes", __name__, url_prefix="/api")
 
-from server.minutes import routes  # noqa: E402, F401
+from server.minutes import messages, routes  # noqa: E402, F401

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from server.accounts.models import Role, User, UserRole
 from server.audit.models import AuditEntry, AuditHead
 from server.audit.service import GENESIS_HASH
-from server.concurrency import run_blocking
 from server.db import utcnow
+from server.documents import processing
 from server.documents.models import Document
 from server.errors import NotFound
 from server.extensions import db
@@ -660,7 +660,8 @@ def minutes_document(data: dict[str, Any]) -> Any:
 def minutes_pdf(data: dict[str, Any]) -> tuple[bytes, str]:
     """(PDF, file name) of gathered minutes data, laid out off the event loop (call it
     outside any transaction: it needs no database)."""
-    from server.pdf.minutes import minutes_pdf as render
+    from server.pdf.minutes import minutes_pdf_args
 
-    document = minutes_document(data)
-    return run_blocking(render, document), fmt.filename(int(data["meeting"]["id"]), "pdf")
+    args = minutes_pdf_args(minutes_document(data))
+    pdf = processing.compose_pdf(args, failed="minutes_export_failed")
+    return pdf, fmt.filename(int(data["meeting"]["id"]), "pdf")

@@ -24,8 +24,6 @@ from typing import Any
 
 import pymupdf
 
-from server.pdf import compose
-
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
@@ -207,17 +205,5 @@ def _op_annotate(args: dict[str, Any], emit: Any) -> dict[str, Any]:
     )
 
 
-def _op_comments_pdf(args: dict[str, Any], emit: Any) -> dict[str, Any]:
-    data = compose.html_to_pdf(
-        str(args["html"]),
-        title=str(args.get("title") or ""),
-        author=str(args.get("author") or ""),
-        css=str(args.get("css") or ""),
-    )
-    out = Path(args["out"])
-    _write_atomic(out, data)
-    return {"bytes": len(data)}
-
-
 #: Registered with server.pdf.worker.
-OPERATIONS = {"annotate_pdf": _op_annotate, "comments_pdf": _op_comments_pdf}
+OPERATIONS = {"annotate_pdf": _op_annotate}

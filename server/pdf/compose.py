@@ -8,7 +8,11 @@ no database. Callers escape any user text they put into the HTML (html.escape).
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -91,6 +95,31 @@ def html_to_pdf(
     data: bytes = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
+
+
+def html_pdf_from_args(args: Mapping[str, Any]) -> bytes:
+    """`html_to_pdf` from plain values: html, title, author, css, footer (its text)."""
+    footer = args.get("footer")
+    return html_to_pdf(
+        str(args["html"]),
+        title=str(args.get("title") or ""),
+        author=str(args.get("author") or ""),
+        css=str(args.get("css") or ""),
+        footer=PageFooter(str(footer)) if footer else None,
+    )
+
+
+def _op_html_pdf(args: dict[str, Any], emit: Any) -> dict[str, Any]:
+    data = html_pdf_from_args(args)
+    out = Path(args["out"])
+    partial = out.with_name(out.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, out)
+    return {"bytes": len(data)}
+
+
+#: Registered with server.pdf.worker: comment summaries, result sheets, the minutes.
+OPERATIONS = {"html_pdf": _op_html_pdf}
 
 
 def extract_text(pdf: bytes) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TypeAlias
 
-from server.pdf.compose import PageFooter, html_to_pdf
+from server.pdf.compose import html_pdf_from_args
 
 TITLE = "DỮ LIỆU BIÊN BẢN KỲ HỌP"
 
@@ -138,12 +138,17 @@ def minutes_html(doc: MinutesPdf) -> str:
     return "".join(parts)
 
 
+def minutes_pdf_args(doc: MinutesPdf) -> dict[str, str]:
+    """What `html_pdf_from_args` (or a PDF worker's html_pdf) lays out as the minutes PDF."""
+    return {
+        "html": minutes_html(doc),
+        "title": f"Dữ liệu biên bản kỳ họp: {doc.meeting}",
+        "author": doc.council,
+        "css": MINUTES_CSS,
+        "footer": "Dữ liệu biên bản kỳ họp - Trang {page}/{pages}",
+    }
+
+
 def minutes_pdf(doc: MinutesPdf) -> bytes:
-    """The minutes data as an A4 PDF."""
-    return html_to_pdf(
-        minutes_html(doc),
-        title=f"Dữ liệu biên bản kỳ họp: {doc.meeting}",
-        author=doc.council,
-        css=MINUTES_CSS,
-        footer=PageFooter("Dữ liệu biên bản kỳ họp - Trang {page}/{pages}"),
-    )
+    """The minutes data as an A4 PDF, in this process (tests, tools)."""
+    return html_pdf_from_args(minutes_pdf_args(doc))

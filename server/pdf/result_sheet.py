@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from server.pdf.compose import PageFooter, html_to_pdf
+from server.pdf.compose import html_pdf_from_args
 
 SHEET_CSS = """
 table.heading td { border: none; padding: 0; vertical-align: top; font-size: 10.5pt; }
@@ -174,12 +174,17 @@ def sheet_html(sheet: ResultSheet) -> str:
     return "".join(parts)
 
 
+def result_sheet_pdf_args(sheet: ResultSheet) -> dict[str, str]:
+    """What `html_pdf_from_args` (or a PDF worker's html_pdf) lays out as the result sheet."""
+    return {
+        "html": sheet_html(sheet),
+        "title": f"Biên bản kiểm phiếu: {sheet.motion}",
+        "author": sheet.council,
+        "css": SHEET_CSS,
+        "footer": "Biên bản kiểm phiếu - Trang {page}/{pages}",
+    }
+
+
 def result_sheet_pdf(sheet: ResultSheet) -> bytes:
-    """The result sheet as an A4 PDF."""
-    return html_to_pdf(
-        sheet_html(sheet),
-        title=f"Biên bản kiểm phiếu: {sheet.motion}",
-        author=sheet.council,
-        css=SHEET_CSS,
-        footer=PageFooter("Biên bản kiểm phiếu - Trang {page}/{pages}"),
-    )
+    """The result sheet as an A4 PDF, in this process (tests, tools)."""
+    return html_pdf_from_args(result_sheet_pdf_args(sheet))

@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from server.pdf import annotate, pipeline
+from server.pdf import annotate, compose, pipeline
 
 
 def _die_with_parent() -> None:
@@ -139,6 +139,7 @@ OPERATIONS = {
     "sleep": _op_sleep,
 }
 OPERATIONS.update(annotate.OPERATIONS)
+OPERATIONS.update(compose.OPERATIONS)
 
 
 def serve(requests: IO[str], answers: IO[str]) -> None:

@@ -135,5 +135,9 @@ register(
             "Danh sách chưa biểu quyết chỉ có khi đang biểu quyết.",
             "The list of members who have not voted exists only while the vote is open.",
         ),
+        "result_sheet_failed": (
+            "Không tạo được biên bản kiểm phiếu. Vui lòng thử lại sau.",
+            "The result sheet could not be made. Please try again later.",
+        ),
     }
 )

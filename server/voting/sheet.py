@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from server.accounts.models import User
-from server.concurrency import run_blocking
 from server.db import utcnow
+from server.documents import processing
 from server.errors import Conflict
 from server.extensions import db
 from server.meetings import services as meetings
@@ -164,14 +164,14 @@ def result_sheet_pdf(actor: User, motion_id: int) -> tuple[bytes, str]:
     storage directory, keyed by everything it shows; a later change of wording (a council's
     ballot labels, a renamed session) makes a new one.
     """
-    from server.pdf.result_sheet import result_sheet_pdf as render
+    from server.pdf.result_sheet import result_sheet_pdf_args
 
     sheet = build_sheet(actor, motion_id)
     key = hashlib.sha256(repr(replace(sheet, generated_at="")).encode()).hexdigest()[:32]
     path = Path(current_app.config["STORAGE_DIR"]) / "result-sheets" / f"{motion_id}-{key}.pdf"
     if path.exists():
         return path.read_bytes(), _filename(motion_id)
-    pdf = run_blocking(render, sheet)
+    pdf = processing.compose_pdf(result_sheet_pdf_args(sheet), failed="result_sheet_failed")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.part")
     partial.write_bytes(pdf)

@@ -477,8 +477,7 @@ def quorum_of(meeting: Meeting) -> Quorum:
 def _quorum(meeting: Meeting, states: list[str]) -> Quorum:
     """The quorum from every member's attendance state."""
     settings = settings_of(meeting.council)
-    counted = ("present", "online") if settings.online_attendance else ("present",)
-    present = sum(1 for state in states if state in counted)
+    present = sum(1 for state in states if state in settings.present_states)
     return quorum(len(states), present, settings.quorum_numerator, settings.quorum_denominator)
 
 

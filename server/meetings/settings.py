@@ -33,6 +33,11 @@ class CouncilSettings(BaseModel):
     #: Speaking time allowed per speech, in seconds.
     speaking_time_seconds: int = Field(default=300, ge=30, le=3600)
 
+    @property
+    def present_states(self) -> tuple[str, ...]:
+        """The attendance states that count as present (quorum, eligibility to vote)."""
+        return ("present", "online") if self.online_attendance else ("present",)
+
     @model_validator(mode="after")
     def _fraction(self) -> CouncilSettings:
         if self.quorum_numerator > self.quorum_denominator:

@@ -131,8 +131,7 @@ def open_motion_id(meeting_id: int) -> int | None:
 
 def present_member_ids(meeting: Meeting) -> set[int]:
     """Members checked in as present (or online where the council allows it)."""
-    settings = meetings.settings_of(meeting.council)
-    counted = ("present", "online") if settings.online_attendance else ("present",)
+    counted = meetings.settings_of(meeting.council).present_states
     return set(
         db.session.scalars(
             sa.select(Attendance.user_id)
@@ -656,11 +655,11 @@ def is_eligible(user: User, meeting: Meeting) -> bool:
 
 def _eligible(state: str | None, council_id: int) -> bool:
     if state == "present":
-        return True
+        return True  # counted everywhere: no need to read the council's settings
     if state != "online":
         return False
     council = db.session.get(Council, council_id)
-    return council is not None and meetings.settings_of(council).online_attendance
+    return council is not None and state in meetings.settings_of(council).present_states
 
 
 def publish_progress(motion_ids: Sequence[int]) -> None:

@@ -109,7 +109,7 @@ def test_ballot_is_a_modal_dialog_for_keyboard_users(open_page: Any, server: Liv
         tab_to(page, "Thu nhỏ phiếu")
         page.keyboard.press("Enter")
         expect(page.get_by_role("dialog")).to_have_count(0)
-        assert active(page)["before"], active(page)
+        expect(page.locator("[data-before='1']")).to_be_focused()
         assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
         show = page.get_by_role("button", name="Mở phiếu biểu quyết")
         show.focus()
@@ -162,7 +162,7 @@ def test_ballot_is_a_modal_dialog_for_keyboard_users(open_page: Any, server: Liv
         tab_to(page, "Đóng")
         page.keyboard.press("Enter")
         expect(page.get_by_role("dialog")).to_have_count(0)
-        assert active(page)["before"], active(page)
+        expect(page.locator("[data-before='1']")).to_be_focused()
         assert page.evaluate("() => document.querySelectorAll('[inert]').length") == 0
         check_accessibility(page, "tablet session after the ballot")
     finally:

@@ -70,8 +70,12 @@ export function trapFocus(layer, returnTo) {
     document.removeEventListener('keydown', onKey, true);
     restoreInert();
     const back = returnTo?.() || before;
-    if (back && back !== document.body && back.isConnected && typeof back.focus === 'function') {
-      back.focus();
-    }
+    if (!back || back === document.body || typeof back.focus !== 'function') return;
+    const restore = () => {
+      if (back.isConnected && document.activeElement !== back) back.focus();
+    };
+    restore();
+    // The page behind may only become focusable with the render that removes the layer.
+    setTimeout(restore, 0);
   };
 }

@@ -5,8 +5,8 @@ diacritics, đ -> d) and are queried with the folded tokens of the search, every
 required and the last one also as a prefix. SQLite uses an FTS5 table ranked by bm25;
 PostgreSQL a tsvector table ('simple' configuration, no stemming) with a GIN index,
 ranked by ts_rank (ts_rank_cd's cover density costs a third more, and the server adds
-its own bonus for words side by side). Both tables are named page_fts and created by
-the migration.
+its own bonus for words side by side), and the folded text in page_fts_body. The tables
+are created by the migrations; both engines return the folded text of the pages found.
 Snippets, highlights and word boxes are cut from the page text in Python, the same way
 for both engines.
 """
@@ -27,8 +27,8 @@ class Hit:
     page_id: int
     #: Higher is better, comparable within one answer only.
     score: float
-    #: The page's folded text, when the engine stores it (saves folding it again).
-    folded: str | None = None
+    #: The page's folded text, as indexed (so the server need not fold it again).
+    folded: str
 
 
 class Engine(Protocol):
@@ -94,22 +94,31 @@ class PostgresEngine:
     def index(self, rows: Sequence[tuple[int, str]]) -> None:
         if not rows:
             return
+        params = [{"id": page_id, "body": body} for page_id, body in rows]
         db.session.execute(
             sa.text(
                 "INSERT INTO page_fts (page_id, tsv) VALUES (:id, to_tsvector('simple', :body)) "
                 "ON CONFLICT (page_id) DO UPDATE SET tsv = EXCLUDED.tsv"
             ),
-            [{"id": page_id, "body": body} for page_id, body in rows],
+            params,
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO page_fts_body (page_id, body) VALUES (:id, :body) "
+                "ON CONFLICT (page_id) DO UPDATE SET body = EXCLUDED.body"
+            ),
+            params,
         )
 
     def remove(self, page_ids: Sequence[int]) -> None:
         if page_ids:
-            db.session.execute(
-                sa.text("DELETE FROM page_fts WHERE page_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": list(page_ids)},
-            )
+            for table in ("page_fts", "page_fts_body"):
+                db.session.execute(
+                    sa.text(f"DELETE FROM {table} WHERE page_id IN :ids").bindparams(  # noqa: S608
+                        sa.bindparam("ids", expanding=True)
+                    ),
+                    {"ids": list(page_ids)},
+                )
 
     @staticmethod
     def tsquery(tokens: Sequence[str]) -> str:
@@ -121,18 +130,22 @@ class PostgresEngine:
     def query(self, tokens: Sequence[str], document_ids: Sequence[int], limit: int) -> list[Hit]:
         if not tokens or not document_ids:
             return []
+        # The folded text is read for the pages kept only, after ranking.
         statement = sa.text(
-            "SELECT p.id, ts_rank(f.tsv, q) AS rank "
-            "FROM page_fts f JOIN document_pages p ON p.id = f.page_id, "
-            "to_tsquery('simple', :query) q "
-            "WHERE f.tsv @@ q AND p.document_id IN :docs "
-            "ORDER BY rank DESC, p.id LIMIT :limit"
+            "SELECT r.id, r.rank, b.body FROM ("
+            " SELECT p.id, ts_rank(f.tsv, q) AS rank"
+            " FROM page_fts f JOIN document_pages p ON p.id = f.page_id,"
+            " to_tsquery('simple', :query) q"
+            " WHERE f.tsv @@ q AND p.document_id IN :docs"
+            " ORDER BY rank DESC, p.id LIMIT :limit"
+            ") r JOIN page_fts_body b ON b.page_id = r.id "
+            "ORDER BY r.rank DESC, r.id"
         ).bindparams(sa.bindparam("docs", expanding=True))
         rows = db.session.execute(
             statement,
             {"query": self.tsquery(tokens), "docs": list(document_ids), "limit": limit},
         ).all()
-        return [Hit(page_id=int(r[0]), score=round(float(r[1]), 4)) for r in rows]
+        return [Hit(page_id=int(r[0]), score=round(float(r[1]), 4), folded=r[2]) for r in rows]
 
 
 def engine() -> Engine:

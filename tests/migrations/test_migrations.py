@@ -73,3 +73,36 @@ def test_audit_entries_are_append_only(empty_app):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 db.session.execute(sa.text(statement))
             db.session.rollback()
+
+
+@pytest.mark.postgres
+def test_folded_page_text_is_filled_in_for_pages_indexed_before(
+    postgres_server, postgres_template, tmp_path
+):
+    """On PostgreSQL the search keeps each page's folded text; upgrading fills in old pages."""
+    from server.documents.textfold import fold
+
+    name = f"m_{uuid.uuid4().hex[:10]}"
+    postgres_server.create_database(name, template=postgres_template)
+    app = build_app(postgres_server.url(name), tmp_path / "storage")
+    folded_pages = sa.text(
+        "SELECT p.text, b.body FROM page_fts f JOIN document_pages p ON p.id = f.page_id "
+        "LEFT JOIN page_fts_body b ON b.page_id = p.id"
+    )
+    try:
+        with app.app_context():
+            seeded = db.session.execute(folded_pages).all()
+            assert len(seeded) > 10
+            assert all(body == fold(text) for text, body in seeded)
+            db.session.remove()
+            flask_migrate.downgrade(revision="9b91e68696a6")
+            assert "page_fts_body" not in sa.inspect(db.engine).get_table_names()
+            flask_migrate.upgrade()
+            filled = db.session.execute(folded_pages).all()
+            assert len(filled) == len(seeded)
+            assert all(body is not None and body == fold(text) for text, body in filled)
+            assert any(body != text for text, body in filled)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        postgres_server.drop_database(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, session
+from sqlalchemy.orm import joinedload
 
 from server.accounts.models import User
 from server.accounts.services import device_is_valid
@@ -19,7 +20,8 @@ def init_login(app: Flask) -> None:
         user_id, _, version = value.partition(".")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # Every request loads its user: with the roles in the same statement.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         if user is None or not user.active or str(user.session_version) != version:
             return None
         device_id = session.get("device_id")

@@ -9,21 +9,45 @@ councils' meetings reveal nothing; failing to *act* on something visible answers
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from server.accounts.models import STAFF_ROLES, Role, User
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.meetings.models import CouncilMembership, Meeting
 
+_MEMBERSHIPS = "access.memberships"
+
 
 def membership(user: User, council_id: int) -> CouncilMembership | None:
-    return db.session.scalar(
+    """The user's active membership of the council.
+
+    A request often checks access twice (may see the meeting, then may act on it): the row
+    found first in a transaction is reused, as long as it is still active in this session.
+    """
+    session = db.session()
+    found: dict[tuple[int, int], CouncilMembership] = session.info.setdefault(_MEMBERSHIPS, {})
+    key = (user.id, council_id)
+    row = found.get(key)
+    if row is not None and row in session and row not in session.deleted and row.active:
+        return row
+    row = session.scalar(
         sa.select(CouncilMembership).where(
             CouncilMembership.council_id == council_id,
             CouncilMembership.user_id == user.id,
             CouncilMembership.active.is_(True),
         )
     )
+    if row is not None:
+        found[key] = row
+    return row
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_memberships(session: Session) -> None:
+    session.info.pop(_MEMBERSHIPS, None)
 
 
 def council_ids(user: User) -> list[int] | None:

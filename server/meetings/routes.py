@@ -260,8 +260,9 @@ def reorder_agenda(meeting_id: int, body: AgendaOrderIn) -> dict[str, Any]:
 )
 def set_current_agenda_item(meeting_id: int, body: CurrentItemIn) -> dict[str, Any]:
     meeting = services.set_current_item(current_user, meeting_id, body.agenda_item_id)
+    answer = {"agenda_item_id": meeting.current_agenda_item_id, "status": meeting.status}
     db.session.commit()
-    return {"agenda_item_id": meeting.current_agenda_item_id, "status": meeting.status}
+    return answer
 
 
 # --- Attendance ----------------------------------------------------------------------

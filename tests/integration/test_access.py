@@ -1,0 +1,57 @@
+"""Access checks reuse a membership within a transaction, and still follow its changes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.accounts.models import User
+from server.extensions import db
+from server.meetings import access
+from server.meetings.models import CouncilMembership, Meeting
+
+
+def _membership_queries(app):
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        if "FROM council_memberships" in statement:
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    return seen, lambda: sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_membership_is_read_once_per_transaction_and_follows_changes(app):
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "chair"))
+        meeting = db.session.scalar(sa.select(Meeting).order_by(Meeting.id))
+        seen, stop = _membership_queries(app)
+        try:
+            first = access.membership(user, meeting.council_id)
+            assert first is not None
+            access.require_chair_or_secretariat(user, meeting)
+            assert access.membership(user, meeting.council_id) is first
+            assert len(seen) == 1
+
+            # Deactivated in this session, not yet written: no longer a member.
+            first.active = False
+            assert access.membership(user, meeting.council_id) is None
+            assert not access.is_staff_of(user, meeting.council_id)
+            db.session.rollback()
+
+            # A new transaction reads it again (active again after the rollback).
+            before = len(seen)
+            assert access.membership(user, meeting.council_id) is first
+            assert len(seen) == before + 1
+
+            # Removed in this session: gone at once.
+            db.session.delete(first)
+            assert access.membership(user, meeting.council_id) is None
+            db.session.rollback()
+            assert db.session.scalar(
+                sa.select(sa.func.count(CouncilMembership.id)).where(
+                    CouncilMembership.user_id == user.id
+                )
+            )
+        finally:
+            stop()

@@ -14,12 +14,13 @@ from gevent import monkey
 monkey.patch_all()
 
 import json  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
 import socketio  # noqa: E402
 from gevent import pywsgi  # noqa: E402
+
+from server.listener import listen  # noqa: E402
 
 ROOM = "meeting:1"
 
@@ -63,12 +64,7 @@ def main() -> None:
     port = int(sys.argv[1])
     redis_url = sys.argv[2] if len(sys.argv) > 2 else None
     # Listening like ours (server/wsgi.py): TCP_NODELAY, so replies are not held back.
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(2048)
-    pywsgi.WSGIServer(listener, build(redis_url), log=None).serve_forever()
+    pywsgi.WSGIServer(listen("127.0.0.1", port), build(redis_url), log=None).serve_forever()
 
 
 if __name__ == "__main__":

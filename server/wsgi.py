@@ -32,6 +32,7 @@ from typing import Any  # noqa: E402
 from server import create_app, lifecycle  # noqa: E402
 from server.concurrency import install_blocking_runner  # noqa: E402
 from server.extensions import socketio  # noqa: E402
+from server.listener import listen  # noqa: E402
 from server.observability import configure_logging  # noqa: E402
 from server.startup import check_deployment  # noqa: E402
 
@@ -84,7 +85,16 @@ def main() -> None:
             file=sys.stderr,
             flush=True,
         )
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    if ASYNC_MODE == "threading":
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    elif ASYNC_MODE == "gevent":
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(listen(host, port), app, log=None).serve_forever()
+    else:
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listen(host, port), app, log_output=False)
 
 
 if __name__ == "__main__":

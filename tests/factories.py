@@ -76,3 +76,31 @@ def meeting_of(app: Flask, meeting_id: int) -> Meeting:
         assert meeting is not None
         db.session.expunge(meeting)
         return meeting
+
+
+def photo_pdf(pages: int = 1) -> bytes:
+    """A4 pages, each with a heading and a photograph (smooth colour with a camera's noise)."""
+    import io
+
+    import pymupdf
+    from PIL import Image
+
+    size = (640, 420)
+    doc = pymupdf.open()
+    for number in range(1, pages + 1):
+        photo = Image.merge(
+            "RGB",
+            (
+                Image.effect_noise(size, 50),
+                Image.linear_gradient("L").resize(size),
+                Image.radial_gradient("L").resize(size),
+            ),
+        )
+        stream = io.BytesIO()
+        photo.save(stream, format="PNG")
+        page = doc.new_page(width=595, height=842)
+        heading = f"Ảnh hiện trường công trình số {number}"
+        page.insert_text((72, 90), heading, fontname="notos", fontsize=16)
+        page.insert_image(pymupdf.Rect(72, 120, 523, 416), stream=stream.getvalue())
+    data: bytes = doc.tobytes()
+    return data

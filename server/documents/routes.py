@@ -174,7 +174,7 @@ def _wants_webp() -> bool:
 @bp.get("/documents/<int:document_id>/pages/<int:page>/image")
 @operation(
     "getDocumentPageImage",
-    "A page rendered as an image (WebP when accepted, else PNG)",
+    "A page rendered as an image (PNG; photographs as WebP when accepted)",
     tag=TAG,
     query=PageImageQuery,
     produces=("image/webp", "image/png"),
@@ -192,7 +192,7 @@ def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Respon
         return _image_headers(Response(status=304), image.etag)
     # Pages are small (tens to hundreds of kB): read at once, no file handle left open.
     data = services.render(image).read_bytes()
-    # WebP or PNG as asked, except black-and-white pages: a small grey PNG for everyone.
+    # WebP or PNG as asked for photographs; other pages are a small PNG for everyone.
     mimetype = "image/webp" if data[8:12] == b"WEBP" else "image/png"
     return _image_headers(Response(data, mimetype=mimetype), image.etag)
 

@@ -506,16 +506,10 @@ _GREY_INDEX = [min(GREY_LEVELS - 1, (v * (GREY_LEVELS - 1) + 127) // 255) for v 
 _GREY_PALETTE = [round(i * 255 / (GREY_LEVELS - 1)) for i in range(GREY_LEVELS) for _ in range(3)]
 
 
-def _is_grey(image: Any) -> bool:
-    """Every pixel grey (R = G = B)? Checked on 4x4 block averages: a coloured pixel keeps
-    its block's average coloured, and the check costs a sixteenth."""
-    from PIL import ImageChops
-
-    red, green, blue = image.reduce(4).split()
-    return (
-        ImageChops.difference(red, green).getbbox() is None
-        and ImageChops.difference(green, blue).getbbox() is None
-    )
+#: A colour page that is drawn (text, tables, a seal, a chart), not photographed, has few
+#: colours: at most this many on its 4x4 reduction. Measured: drawn pages of the corpus and
+#: of the demo up to about 560, a page with a photograph over 20,000.
+DRAWN_MAX_COLOURS = 4096
 
 
 def _grey_png(image: Any) -> bytes:
@@ -528,20 +522,47 @@ def _grey_png(image: Any) -> bytes:
     return out.getvalue()
 
 
+def _palette_png(image: Any) -> bytes:
+    """A drawn colour page as a 256-colour PNG, without dithering (which would speckle text
+    edges): about 60% of WebP's size, made in a fraction of its time. The palette is chosen
+    from every fourth pixel each way (real colours, not block averages, so a red seal stays
+    its red), a quarter of the cost of choosing it from them all; 999 pixels in 1,000 end
+    within 13 levels of the original, as with a palette chosen from every pixel."""
+    from PIL import Image
+
+    size = (max(1, image.width // 4), max(1, image.height // 4))
+    sample = image.resize(size, Image.Resampling.NEAREST)
+    palette = sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    index = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    index.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
 def _encode(pix: pymupdf.Pixmap, fmt: str, photo: bool = False) -> bytes:
-    """The page image: WebP or PNG as asked; a black-and-white page (not a photo or a scan)
-    as a small grey PNG whatever was asked (every client accepts PNG)."""
+    """The page image. A photograph (a scan, or a page holding a photo) as asked, WebP or
+    PNG. Otherwise a PNG whatever was asked (every client accepts PNG), smaller and faster
+    to make than WebP: a black-and-white page in 16 greys, a drawn colour page in 256
+    colours."""
     from PIL import Image
 
     image = Image.frombuffer("RGB", (pix.width, pix.height), pix.samples_mv, "raw", "RGB", 0, 1)
-    if not photo and _is_grey(image):
-        return _grey_png(image)
-    if fmt == "png":
-        data: bytes = pix.tobytes("png")
-        return data
+    if not photo:
+        # Checked on 4x4 block averages, at a sixteenth of the cost: a coloured pixel keeps
+        # its block's average coloured, and a photograph's blocks stay many colours.
+        colours = image.reduce(4).getcolors(DRAWN_MAX_COLOURS)
+        if colours is not None:
+            # RGB colours are (r, g, b) tuples.
+            if all(isinstance(c, tuple) and c[0] == c[1] == c[2] for _, c in colours):
+                return _grey_png(image)
+            return _palette_png(image)
     out = io.BytesIO()
-    # method 0 is libwebp's fastest; quality 80 keeps small text crisp at these widths.
-    image.save(out, format="WEBP", quality=80, method=0)
+    if fmt == "png":
+        # zlib's fastest level: in less time than MuPDF's own PNG writer, and smaller.
+        image.save(out, format="PNG", compress_level=1)
+    else:
+        # method 0 is libwebp's fastest; quality 80 keeps small text crisp at these widths.
+        image.save(out, format="WEBP", quality=80, method=0)
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from server.pdf import safety
 from server.pdf.compose import extract_text
-from tests.factories import PASSWORD, make_council
+from tests.factories import PASSWORD, make_council, photo_pdf
 from tests.integration.documents_helpers import (
     item_ids,
     settle,
@@ -647,12 +647,14 @@ def test_a_page_asked_for_by_many_tablets_at_once_is_rendered_once(app, login, d
     assert pool.calls.get("render", 0) - before == 1
 
 
-def test_colour_pages_come_as_webp_when_accepted(login, demo_meeting_id):
+def test_photographs_come_as_webp_when_accepted_drawn_pages_as_png(login, demo_meeting_id):
+    from PIL import Image
+
     from server.pdf.compose import long_report
 
     secretary = login("secretary")
     item = first_item(secretary, demo_meeting_id)
-    response = upload(secretary, item, long_report(2, seal=True), title="Văn bản có dấu đỏ")
+    response = upload(secretary, item, photo_pdf(), title="Ảnh hiện trường")
     doc = wait_for(secretary, response.json["id"])
     path = f"/api/documents/{doc['id']}/pages/1/image?width=960"
     webp = secretary.get(path, headers=WEBP)
@@ -663,8 +665,17 @@ def test_colour_pages_come_as_webp_when_accepted(login, demo_meeting_id):
     assert png.mimetype == "image/png"
     assert png.data[:8] == PNG_SIGNATURE
     assert webp.headers["ETag"] != png.headers["ETag"]
-    from PIL import Image
-
     with Image.open(io.BytesIO(png.data)) as picture:
         assert picture.mode == "RGB"
         assert picture.width == 960
+
+    # A drawn colour page (text and a red seal): a 256-colour PNG, whatever is accepted.
+    response = upload(secretary, item, long_report(2, seal=True), title="Văn bản có dấu đỏ")
+    doc = wait_for(secretary, response.json["id"])
+    path = f"/api/documents/{doc['id']}/pages/1/image?width=960"
+    for accept in (WEBP, PNG_ONLY):
+        drawn = secretary.get(path, headers=accept)
+        assert drawn.mimetype == "image/png"
+        with Image.open(io.BytesIO(drawn.data)) as picture:
+            assert picture.mode == "P"
+            assert picture.width == 960

@@ -15,6 +15,7 @@ from server.pdf import pipeline, safety
 from server.pdf.compose import html_to_pdf, long_report
 from server.pdf.spec import Limits, find_tessdata, sanitised_path, snap_dpr, snap_width, sniff
 from tests.conftest import service_missing
+from tests.factories import photo_pdf
 
 LIMITS = Limits()
 TEXT = "Nghị quyết về dự toán ngân sách nhà nước năm 2027 của tỉnh Đắk Lắk"
@@ -248,9 +249,10 @@ def test_page_labels_are_kept(tmp_path):
 
 
 def test_render_sizes_formats_and_stamp(tmp_path):
-    source = write(tmp_path, long_report(2, seal=True))
+    source = write(tmp_path, photo_pdf())
     result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
     pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    # A page holding a photograph comes as asked: WebP, or PNG in full colour.
     webp = tmp_path / "p1.webp"
     assert pipeline.render(pdf, 1, 960, "webp", webp, LIMITS)["format"] == "webp"
     assert format_of(webp) == "WEBP"
@@ -288,6 +290,29 @@ def test_black_and_white_pages_are_small_grey_pngs(tmp_path):
     # A scan is a photograph: never reduced to 16 grey levels.
     assert pipeline.render(pdf, 1, 1536, "webp", colour, LIMITS, photo=True)["format"] == "webp"
     assert grey.stat().st_size < colour.stat().st_size
+
+
+def test_drawn_colour_pages_are_256_colour_pngs(tmp_path):
+    source = write(tmp_path, long_report(2, seal=True))
+    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
+    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    drawn = tmp_path / "seal.webp"
+    assert pipeline.render(pdf, 1, 1536, "webp", drawn, LIMITS)["format"] == "png"
+    picture = image(drawn)
+    assert picture.mode == "P"
+    colours = picture.convert("RGB").getcolors(256)
+    assert colours is not None
+    # The red seal stays red, the text black.
+    assert any(r > 150 and g < 110 and b < 110 for _, (r, g, b) in colours)
+    assert any(r < 60 and g < 60 and b < 60 for _, (r, g, b) in colours)
+    as_photo = tmp_path / "seal-photo.webp"
+    assert pipeline.render(pdf, 1, 1536, "webp", as_photo, LIMITS, photo=True)["format"] == "webp"
+    assert drawn.stat().st_size < as_photo.stat().st_size
+    # Against the full-colour rendering, no pixel is far off.
+    full = tmp_path / "seal-full.png"
+    pipeline.render(pdf, 1, 1536, "png", full, LIMITS, photo=True)
+    error = ImageChops.difference(picture.convert("RGB"), image(full).convert("RGB"))
+    assert max(high for _, high in error.getextrema()) < 64
 
 
 def test_render_of_an_extreme_page_is_scaled_down(tmp_path):

@@ -130,26 +130,27 @@ def open_motion_id(meeting_id: int) -> int | None:
 
 
 def present_member_ids(meeting: Meeting) -> set[int]:
-    """Members checked in as present (or online where the council allows it)."""
+    """Members checked in as present (or online where the council allows it).
+
+    Two single-table reads intersected here rather than one join: with the statistics of
+    freshly filled tables (members added and checked in just before the session),
+    PostgreSQL planned the join as a nested loop over every pair, 15 ms for 500 members,
+    on every vote.progress and at every close.
+    """
     counted = meetings.settings_of(meeting.council).present_states
-    return set(
-        db.session.scalars(
-            sa.select(Attendance.user_id)
-            .join(
-                CouncilMembership,
-                sa.and_(
-                    CouncilMembership.user_id == Attendance.user_id,
-                    CouncilMembership.council_id == meeting.council_id,
-                ),
-            )
-            .where(
-                Attendance.meeting_id == meeting.id,
-                Attendance.state.in_(counted),
-                CouncilMembership.is_member.is_(True),
-                CouncilMembership.active.is_(True),
-            )
+    checked_in = db.session.scalars(
+        sa.select(Attendance.user_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.state.in_(counted)
         )
     )
+    members = db.session.scalars(
+        sa.select(CouncilMembership.user_id).where(
+            CouncilMembership.council_id == meeting.council_id,
+            CouncilMembership.is_member.is_(True),
+            CouncilMembership.active.is_(True),
+        )
+    )
+    return set(checked_in) & set(members)
 
 
 def member_names(council_id: int) -> list[tuple[int, str]]:
@@ -800,10 +801,15 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
     motion.ballots_digest = digest
 
     if voters:
-        # Who took part, in user order: nothing about when or how they voted.
+        # Who took part, in user order: nothing about when or how they voted. Copied in the
+        # database from the ballots read above (the motion's lock keeps ballots out).
         db.session.execute(
-            sa.insert(VoteParticipant),
-            [{"motion_id": motion.id, "user_id": u} for u in sorted(voters)],
+            sa.insert(VoteParticipant).from_select(
+                ["motion_id", "user_id"],
+                sa.select(Ballot.motion_id, Ballot.user_id)
+                .where(Ballot.motion_id == motion.id)
+                .order_by(Ballot.user_id),
+            )
         )
     if motion.secret:
         _anonymise(motion, values)

@@ -106,8 +106,13 @@ def _emit(message: Outgoing) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
-    for message in session.info.pop("outbox", []):
+    messages = session.info.pop("outbox", [])
+    for message in messages:
         _emit(message)
+    if messages:
+        # Under gevent or eventlet, emitting only queues each client's frame: yield once so
+        # the writers send them before this request goes on to build its own answer.
+        socketio.sleep(0)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -439,35 +439,46 @@ def attendance_rows(meeting_id: int) -> dict[int, Attendance]:
 
 
 def attendance_entries(meeting: Meeting) -> list[dict[str, Any]]:
-    """Every member's attendance, by seat then name. One query and no ORM objects: this goes
-    to every tablet that joins and with every check-in, for councils of up to 500 members."""
-    rows = db.session.execute(
-        sa.select(
-            User.id,
-            User.full_name,
-            CouncilMembership.seat,
-            CouncilMembership.group_name,
-            Attendance.state,
-            Attendance.method,
-            Attendance.reason,
-            Attendance.checked_in_at,
-        )
+    """Every member's attendance, by seat then name. Two queries and no ORM objects: this
+    goes to every tablet that joins and with every check-in, for councils of up to 500
+    members. The attendance is read apart and matched here: as an outer join, PostgreSQL
+    planned it over freshly filled tables as a nested loop over every pair (16 ms for 500
+    members, against 1 ms for the two reads)."""
+    members = db.session.execute(
+        sa.select(User.id, User.full_name, CouncilMembership.seat, CouncilMembership.group_name)
         .join(User, User.id == CouncilMembership.user_id)
-        .outerjoin(
-            Attendance,
-            sa.and_(
-                Attendance.meeting_id == meeting.id,
-                Attendance.user_id == CouncilMembership.user_id,
-            ),
-        )
         .where(
             CouncilMembership.council_id == meeting.council_id,
             CouncilMembership.is_member.is_(True),
             CouncilMembership.active.is_(True),
         )
         .order_by(CouncilMembership.seat, User.full_name)
-    )
-    return [attendance_entry_json(*row) for row in rows]
+    ).all()
+    checked = {
+        row.user_id: row
+        for row in db.session.execute(
+            sa.select(
+                Attendance.user_id,
+                Attendance.state,
+                Attendance.method,
+                Attendance.reason,
+                Attendance.checked_in_at,
+            ).where(Attendance.meeting_id == meeting.id)
+        )
+    }
+    entries = []
+    for user_id, full_name, seat, group_name in members:
+        row = checked.get(user_id)
+        entries.append(
+            attendance_entry_json(
+                user_id,
+                full_name,
+                seat,
+                group_name,
+                *((row.state, row.method, row.reason, row.checked_in_at) if row else (None,) * 4),
+            )
+        )
+    return entries
 
 
 def quorum_of(meeting: Meeting) -> Quorum:

@@ -38,6 +38,12 @@ def write(tmp_path: Path, data: bytes, name: str = "in.pdf") -> Path:
     return path
 
 
+def processed(tmp_path: Path, data: bytes) -> Path:
+    """`data` through the pipeline: the sanitised PDF's path."""
+    result = pipeline.process(write(tmp_path, data), tmp_path / "out", LIMITS, lambda m: None)
+    return sanitised_path(tmp_path / "out", result["pdf_sha256"])
+
+
 def simple_pdf(pages: int = 2) -> pymupdf.Document:
     """A4 pages with a line of Vietnamese each."""
     doc = pymupdf.open()
@@ -249,9 +255,7 @@ def test_page_labels_are_kept(tmp_path):
 
 
 def test_render_sizes_formats_and_stamp(tmp_path):
-    source = write(tmp_path, photo_pdf())
-    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
-    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    pdf = processed(tmp_path, photo_pdf())
     # A page holding a photograph comes as asked: WebP, or PNG in full colour.
     webp = tmp_path / "p1.webp"
     assert pipeline.render(pdf, 1, 960, "webp", webp, LIMITS)["format"] == "webp"
@@ -278,9 +282,7 @@ def test_render_sizes_formats_and_stamp(tmp_path):
 
 
 def test_black_and_white_pages_are_small_grey_pngs(tmp_path):
-    source = write(tmp_path, long_report(1))
-    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
-    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    pdf = processed(tmp_path, long_report(1))
     grey = tmp_path / "grey.webp"
     assert pipeline.render(pdf, 1, 1536, "webp", grey, LIMITS)["format"] == "png"
     picture = image(grey)
@@ -293,9 +295,7 @@ def test_black_and_white_pages_are_small_grey_pngs(tmp_path):
 
 
 def test_drawn_colour_pages_are_256_colour_pngs(tmp_path):
-    source = write(tmp_path, long_report(2, seal=True))
-    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
-    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    pdf = processed(tmp_path, long_report(2, seal=True))
     drawn = tmp_path / "seal.webp"
     assert pipeline.render(pdf, 1, 1536, "webp", drawn, LIMITS)["format"] == "png"
     picture = image(drawn)
@@ -326,9 +326,7 @@ def test_render_of_an_extreme_page_is_scaled_down(tmp_path):
 
 
 def test_thumbnails(tmp_path):
-    source = write(tmp_path, simple_pdf(2).tobytes())
-    result = pipeline.process(source, tmp_path / "out", LIMITS, lambda m: None)
-    pdf = sanitised_path(tmp_path / "out", result["pdf_sha256"])
+    pdf = processed(tmp_path, simple_pdf(2).tobytes())
     spec = pipeline.Thumbnails(str(tmp_path / "thumbs"), "{page}.webp", 160, "webp")
     assert pipeline.thumbnails(pdf, spec, LIMITS) == {"rendered": 2}
     assert pipeline.thumbnails(pdf, spec, LIMITS) == {"rendered": 0}

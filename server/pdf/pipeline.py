@@ -508,8 +508,9 @@ _GREY_PALETTE = [round(i * 255 / (GREY_LEVELS - 1)) for i in range(GREY_LEVELS) 
 
 #: A colour page that is drawn (text, tables, a seal, a chart), not photographed, has few
 #: colours: at most this many on its 4x4 reduction. Measured: drawn pages of the corpus and
-#: of the demo up to about 560, a page with a photograph over 20,000.
-DRAWN_MAX_COLOURS = 4096
+#: of the demo up to about 560; a text page with a 3x4 cm portrait about 3,600 (which a
+#: 256-colour palette would band), a page-wide photograph over 20,000.
+DRAWN_MAX_COLOURS = 1024
 
 
 def _grey_png(image: Any) -> bytes:

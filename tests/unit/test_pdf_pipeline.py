@@ -315,6 +315,30 @@ def test_drawn_colour_pages_are_256_colour_pngs(tmp_path):
     assert max(high for _, high in error.getextrema()) < 64
 
 
+def test_a_page_with_a_small_portrait_is_not_reduced_to_a_palette(tmp_path):
+    """A 3x4 cm photograph on a text page (a candidate's profile) would band in 256 colours."""
+    import io
+
+    size = (300, 400)
+    face = Image.merge(
+        "RGB",
+        (
+            Image.effect_noise(size, 8),
+            Image.linear_gradient("L").resize(size),
+            Image.radial_gradient("L").resize(size),
+        ),
+    )
+    stream = io.BytesIO()
+    face.save(stream, format="PNG")
+    doc = pymupdf.open("pdf", long_report(1, seal=True))
+    doc[0].insert_image(pymupdf.Rect(400, 60, 485, 173), stream=stream.getvalue())
+    pdf = processed(tmp_path, doc.tobytes())
+    assert pipeline.render(pdf, 1, 1536, "webp", tmp_path / "p.webp", LIMITS)["format"] == "webp"
+    png = tmp_path / "p.png"
+    assert pipeline.render(pdf, 1, 1536, "png", png, LIMITS)["format"] == "png"
+    assert image(png).mode == "RGB"
+
+
 def test_render_of_an_extreme_page_is_scaled_down(tmp_path):
     doc = pymupdf.open()
     doc.new_page(width=100, height=14000)

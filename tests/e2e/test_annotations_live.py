@@ -6,6 +6,7 @@ delegate), and annotations of an earlier version shown on the new one."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -474,6 +475,11 @@ def test_edit_a_note_offline_and_resolve_an_edit_from_another_tablet(
     b.locator(".mark-note").click()
     b.get_by_role("button", name="Xóa ghi chú").click()
     wait_sent(b)
+    # The deletion must be on the server before A is back, or A's edit would come first.
+    deadline = time.monotonic() + 10
+    while not all(n["deleted"] for n in server_annotations(server, economy["id"])):
+        assert time.monotonic() < deadline, "the deletion never reached the server"
+        time.sleep(0.1)
     a.context.set_offline(False)
     conflict = a.locator(".conflict-dialog")
     expect(conflict).to_contain_text("Ghi chú đã bị xóa trên thiết bị khác")

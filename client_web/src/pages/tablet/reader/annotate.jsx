@@ -2,7 +2,7 @@
 // sticky notes, eraser, undo. Each change is shown at once and goes through the outbox
 // (IndexedDB, then syncAnnotations), so nothing is lost offline.
 import '../../../styles/annotations.css';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Button, Dialog, ErrorText } from '../../../components/ui.jsx';
 import { get } from '../../../lib/api.js';
 import { t, useLang } from '../../../lib/i18n.js';
@@ -600,7 +600,9 @@ export function NoteDialog({ notes }) {
   useLang();
   const [text, setText] = useState('');
   const d = notes.dialog;
-  useEffect(() => setText(d?.mode === 'edit' ? d.text : ''), [d]);
+  // Before the browser paints or takes any input: with a plain effect the box showed its
+  // old words for a frame, and typing that fast landed after them.
+  useLayoutEffect(() => setText(d?.mode === 'edit' ? d.text : ''), [d]);
   const close = () => notes.setDialog(null);
   const isNew = d?.mode === 'new';
   // The note as it stands now (another device may have changed or deleted it meanwhile).

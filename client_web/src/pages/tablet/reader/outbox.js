@@ -123,9 +123,17 @@ export class Outbox {
   }
 
   async add(change) {
-    await this.queue.add({ user_id: this.userId, change, at: Date.now() });
+    // Counted from the moment it is made, not once stored: "waiting to be sent" shows at
+    // once, and nothing reads an empty queue while the change is being written.
     this.pending += 1;
     this.emit();
+    try {
+      await this.queue.add({ user_id: this.userId, change, at: Date.now() });
+    } catch (err) {
+      this.pending -= 1;
+      this.emit();
+      throw err;
+    }
     this.flush();
   }
 

@@ -78,29 +78,34 @@ def meeting_of(app: Flask, meeting_id: int) -> Meeting:
         return meeting
 
 
-def photo_pdf(pages: int = 1) -> bytes:
-    """A4 pages, each with a heading and a photograph (smooth colour with a camera's noise)."""
+def photo_png(size: tuple[int, int], noise: float) -> bytes:
+    """A photograph-like PNG: smooth colour with a camera's noise (`noise`: its sigma)."""
     import io
 
-    import pymupdf
     from PIL import Image
 
-    size = (640, 420)
+    photo = Image.merge(
+        "RGB",
+        (
+            Image.effect_noise(size, noise),
+            Image.linear_gradient("L").resize(size),
+            Image.radial_gradient("L").resize(size),
+        ),
+    )
+    stream = io.BytesIO()
+    photo.save(stream, format="PNG")
+    return stream.getvalue()
+
+
+def photo_pdf(pages: int = 1) -> bytes:
+    """A4 pages, each with a heading and a photograph."""
+    import pymupdf
+
     doc = pymupdf.open()
     for number in range(1, pages + 1):
-        photo = Image.merge(
-            "RGB",
-            (
-                Image.effect_noise(size, 50),
-                Image.linear_gradient("L").resize(size),
-                Image.radial_gradient("L").resize(size),
-            ),
-        )
-        stream = io.BytesIO()
-        photo.save(stream, format="PNG")
         page = doc.new_page(width=595, height=842)
         heading = f"Ảnh hiện trường công trình số {number}"
         page.insert_text((72, 90), heading, fontname="notos", fontsize=16)
-        page.insert_image(pymupdf.Rect(72, 120, 523, 416), stream=stream.getvalue())
+        page.insert_image(pymupdf.Rect(72, 120, 523, 416), stream=photo_png((640, 420), 50))
     data: bytes = doc.tobytes()
     return data

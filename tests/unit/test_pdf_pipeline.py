@@ -15,7 +15,7 @@ from server.pdf import pipeline, safety
 from server.pdf.compose import html_to_pdf, long_report
 from server.pdf.spec import Limits, find_tessdata, sanitised_path, snap_dpr, snap_width, sniff
 from tests.conftest import service_missing
-from tests.factories import photo_pdf
+from tests.factories import photo_pdf, photo_png
 
 LIMITS = Limits()
 TEXT = "Nghị quyết về dự toán ngân sách nhà nước năm 2027 của tỉnh Đắk Lắk"
@@ -317,21 +317,8 @@ def test_drawn_colour_pages_are_256_colour_pngs(tmp_path):
 
 def test_a_page_with_a_small_portrait_is_not_reduced_to_a_palette(tmp_path):
     """A 3x4 cm photograph on a text page (a candidate's profile) would band in 256 colours."""
-    import io
-
-    size = (300, 400)
-    face = Image.merge(
-        "RGB",
-        (
-            Image.effect_noise(size, 8),
-            Image.linear_gradient("L").resize(size),
-            Image.radial_gradient("L").resize(size),
-        ),
-    )
-    stream = io.BytesIO()
-    face.save(stream, format="PNG")
     doc = pymupdf.open("pdf", long_report(1, seal=True))
-    doc[0].insert_image(pymupdf.Rect(400, 60, 485, 173), stream=stream.getvalue())
+    doc[0].insert_image(pymupdf.Rect(400, 60, 485, 173), stream=photo_png((300, 400), 8))
     pdf = processed(tmp_path, doc.tobytes())
     assert pipeline.render(pdf, 1, 1536, "webp", tmp_path / "p.webp", LIMITS)["format"] == "webp"
     png = tmp_path / "p.png"

@@ -116,16 +116,21 @@ def add_membership(
     return row
 
 
+def elected_member_of(council_id: int) -> sa.ColumnElement[bool]:
+    """The condition on CouncilMembership for the council's active elected members."""
+    return sa.and_(
+        CouncilMembership.council_id == council_id,
+        CouncilMembership.is_member.is_(True),
+        CouncilMembership.active.is_(True),
+    )
+
+
 def members(council_id: int) -> list[tuple[CouncilMembership, User]]:
     """The council's active elected members, by seat then name."""
     rows = db.session.execute(
         sa.select(CouncilMembership, User)
         .join(User, User.id == CouncilMembership.user_id)
-        .where(
-            CouncilMembership.council_id == council_id,
-            CouncilMembership.is_member.is_(True),
-            CouncilMembership.active.is_(True),
-        )
+        .where(elected_member_of(council_id))
         .order_by(CouncilMembership.seat, User.full_name)
     ).all()
     return [(m, u) for m, u in rows]
@@ -136,11 +141,7 @@ def member_count(council_id: int) -> int:
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(CouncilMembership)
-            .where(
-                CouncilMembership.council_id == council_id,
-                CouncilMembership.is_member.is_(True),
-                CouncilMembership.active.is_(True),
-            )
+            .where(elected_member_of(council_id))
         )
         or 0
     )
@@ -447,11 +448,7 @@ def attendance_entries(meeting: Meeting) -> list[dict[str, Any]]:
     members = db.session.execute(
         sa.select(User.id, User.full_name, CouncilMembership.seat, CouncilMembership.group_name)
         .join(User, User.id == CouncilMembership.user_id)
-        .where(
-            CouncilMembership.council_id == meeting.council_id,
-            CouncilMembership.is_member.is_(True),
-            CouncilMembership.active.is_(True),
-        )
+        .where(elected_member_of(meeting.council_id))
         .order_by(CouncilMembership.seat, User.full_name)
     ).all()
     checked = {

@@ -129,6 +129,18 @@ def open_motion_id(meeting_id: int) -> int | None:
 # where loading every member as objects (meetings.services.members) costs tens of ms.
 
 
+def checked_in_ids(meeting: Meeting) -> set[int]:
+    """Who is checked in as present (or online where the council allows it), members or not."""
+    counted = meetings.settings_of(meeting.council).present_states
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.user_id).where(
+                Attendance.meeting_id == meeting.id, Attendance.state.in_(counted)
+            )
+        )
+    )
+
+
 def present_member_ids(meeting: Meeting) -> set[int]:
     """Members checked in as present (or online where the council allows it).
 
@@ -137,20 +149,10 @@ def present_member_ids(meeting: Meeting) -> set[int]:
     PostgreSQL planned the join as a nested loop over every pair, 15 ms for 500 members,
     on every vote.progress and at every close.
     """
-    counted = meetings.settings_of(meeting.council).present_states
-    checked_in = db.session.scalars(
-        sa.select(Attendance.user_id).where(
-            Attendance.meeting_id == meeting.id, Attendance.state.in_(counted)
-        )
-    )
     members = db.session.scalars(
-        sa.select(CouncilMembership.user_id).where(
-            CouncilMembership.council_id == meeting.council_id,
-            CouncilMembership.is_member.is_(True),
-            CouncilMembership.active.is_(True),
-        )
+        sa.select(CouncilMembership.user_id).where(meetings.elected_member_of(meeting.council_id))
     )
-    return set(checked_in) & set(members)
+    return checked_in_ids(meeting) & set(members)
 
 
 def member_names(council_id: int) -> list[tuple[int, str]]:
@@ -158,11 +160,7 @@ def member_names(council_id: int) -> list[tuple[int, str]]:
     rows = db.session.execute(
         sa.select(User.id, User.full_name)
         .join(CouncilMembership, CouncilMembership.user_id == User.id)
-        .where(
-            CouncilMembership.council_id == council_id,
-            CouncilMembership.is_member.is_(True),
-            CouncilMembership.active.is_(True),
-        )
+        .where(meetings.elected_member_of(council_id))
         .order_by(CouncilMembership.seat, User.full_name)
     ).all()
     return [(int(uid), str(name)) for uid, name in rows]
@@ -755,7 +753,8 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
     names = dict(member_rows)
     voters = {uid for uid, _ in rows}
     member_ids = set(names) | voters
-    present_ids = (present_member_ids(meeting) | voters) & member_ids
+    # member_ids holds the members just read: only their attendance is needed on top.
+    present_ids = (checked_in_ids(meeting) | voters) & member_ids
     counted = rules.count(
         spec,
         [rules.ballot_from_json(spec, value) for _, value in rows],
@@ -898,7 +897,8 @@ def non_voters(actor: User, motion_id: int) -> dict[str, Any]:
     voters = voter_ids(motion.id)
     rows = meetings.attendance_rows(meeting.id)
     member_rows = meetings.members(meeting.council_id)
-    present = present_member_ids(meeting)
+    counted = meetings.settings_of(meeting.council).present_states
+    present = {u.id for _, u in member_rows if u.id in rows and rows[u.id].state in counted}
     missing = [(m, u) for m, u in member_rows if u.id not in voters]
     entries = None
     if not motion.secret:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, session
 from sqlalchemy.orm import joinedload
 
@@ -9,6 +10,12 @@ from server.accounts.models import User
 from server.accounts.services import device_is_valid
 from server.errors import NotAuthenticated
 from server.extensions import db, login_manager
+
+
+#: Every request loads its user, with the roles in the same statement; built once.
+_USER_WITH_ROLES = (
+    sa.select(User).options(joinedload(User.role_rows)).where(User.id == sa.bindparam("user_id"))
+)
 
 
 def init_login(app: Flask) -> None:
@@ -20,8 +27,11 @@ def init_login(app: Flask) -> None:
         user_id, _, version = value.partition(".")
         if not user_id.isdigit():
             return None
-        # Every request loads its user: with the roles in the same statement.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        user = (
+            db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)})
+            .unique()
+            .scalar_one_or_none()
+        )
         if user is None or not user.active or str(user.session_version) != version:
             return None
         device_id = session.get("device_id")

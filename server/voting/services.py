@@ -560,6 +560,35 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
 
 # --- Casting -----------------------------------------------------------------------------
 
+#: One statement for everything a ballot's gate needs: the motion (shared lock: a close waits
+#: for ballots in flight and counts them), its meeting, the actor's membership and attendance.
+#: Built once: building and keying it again for every ballot cost more than running it.
+_CAST_GATE = (
+    sa.select(
+        Motion,
+        Meeting.status,
+        Meeting.council_id,
+        CouncilMembership.is_member,
+        Attendance.state,
+    )
+    .join(Meeting, Meeting.id == Motion.meeting_id)
+    .outerjoin(
+        CouncilMembership,
+        sa.and_(
+            CouncilMembership.council_id == Meeting.council_id,
+            CouncilMembership.user_id == sa.bindparam("user_id"),
+            CouncilMembership.active.is_(True),
+        ),
+    )
+    .outerjoin(
+        Attendance,
+        sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == sa.bindparam("user_id")),
+    )
+    .where(Motion.id == sa.bindparam("motion_id"))
+    .with_for_update(read=True, of=Motion)
+    .execution_options(populate_existing=True)
+)
+
 
 def cast_vote(
     actor: User, motion_id: int, raw: Mapping[str, Any]
@@ -572,33 +601,7 @@ def cast_vote(
     """
     if not 0 < motion_id <= MAX_ID:
         raise NotFound("motion_not_found")
-    # One statement for everything the gate needs: the motion (shared lock: a close waits for
-    # ballots in flight and counts them), its meeting, the actor's membership and attendance.
-    gate = db.session.execute(
-        sa.select(
-            Motion,
-            Meeting.status,
-            Meeting.council_id,
-            CouncilMembership.is_member,
-            Attendance.state,
-        )
-        .join(Meeting, Meeting.id == Motion.meeting_id)
-        .outerjoin(
-            CouncilMembership,
-            sa.and_(
-                CouncilMembership.council_id == Meeting.council_id,
-                CouncilMembership.user_id == actor.id,
-                CouncilMembership.active.is_(True),
-            ),
-        )
-        .outerjoin(
-            Attendance,
-            sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == actor.id),
-        )
-        .where(Motion.id == motion_id)
-        .with_for_update(read=True, of=Motion)
-        .execution_options(populate_existing=True)
-    ).first()
+    gate = db.session.execute(_CAST_GATE, {"motion_id": motion_id, "user_id": actor.id}).first()
     if gate is None:
         raise NotFound("motion_not_found")
     motion, meeting_status, council_id, is_member, attendance = gate

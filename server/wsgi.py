@@ -33,8 +33,8 @@ from server import create_app, lifecycle  # noqa: E402
 from server.concurrency import install_blocking_runner  # noqa: E402
 from server.extensions import socketio  # noqa: E402
 from server.listener import listen  # noqa: E402
-from server.runtime import tune_garbage_collector  # noqa: E402
 from server.observability import configure_logging  # noqa: E402
+from server.runtime import tune_garbage_collector  # noqa: E402
 from server.startup import check_deployment  # noqa: E402
 
 

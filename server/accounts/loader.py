@@ -11,7 +11,6 @@ from server.accounts.services import device_is_valid
 from server.errors import NotAuthenticated
 from server.extensions import db, login_manager
 
-
 #: Every request loads its user, with the roles in the same statement; built once.
 _USER_WITH_ROLES = (
     sa.select(User).options(joinedload(User.role_rows)).where(User.id == sa.bindparam("user_id"))

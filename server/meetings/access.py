@@ -20,16 +20,21 @@ from server.meetings.models import CouncilMembership, Meeting
 _MEMBERSHIPS = "access.memberships"
 
 
+def _found(session: Session) -> dict[tuple[int, int], CouncilMembership]:
+    found: dict[tuple[int, int], CouncilMembership] = session.info.setdefault(_MEMBERSHIPS, {})
+    return found
+
+
 def membership(user: User, council_id: int) -> CouncilMembership | None:
     """The user's active membership of the council.
 
     A request often checks access twice (may see the meeting, then may act on it): the row
-    found first in a transaction is reused, as long as it is still active in this session.
+    found first in a transaction (here or with the meeting, by `get_meeting_for`) is reused,
+    as long as it is still active in this session.
     """
     session = db.session()
-    found: dict[tuple[int, int], CouncilMembership] = session.info.setdefault(_MEMBERSHIPS, {})
     key = (user.id, council_id)
-    row = found.get(key)
+    row = _found(session).get(key)
     if row is not None and row in session and row not in session.deleted and row.active:
         return row
     row = session.scalar(
@@ -40,7 +45,7 @@ def membership(user: User, council_id: int) -> CouncilMembership | None:
         )
     )
     if row is not None:
-        found[key] = row
+        _found(session)[key] = row
     return row
 
 
@@ -80,10 +85,33 @@ def can_see_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status != "draft" or is_staff_of(user, meeting.council_id)
 
 
+#: A meeting with the asking user's active membership of its council, in one statement.
+_MEETING_WITH_MEMBERSHIP = (
+    sa.select(Meeting, CouncilMembership)
+    .outerjoin(
+        CouncilMembership,
+        sa.and_(
+            CouncilMembership.council_id == Meeting.council_id,
+            CouncilMembership.user_id == sa.bindparam("user_id"),
+            CouncilMembership.active.is_(True),
+        ),
+    )
+    .where(Meeting.id == sa.bindparam("meeting_id"))
+)
+
+
 def get_meeting_for(user: User, meeting_id: int) -> Meeting:
-    """The meeting if `user` may see it, else 404."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not can_see_meeting(user, meeting):
+    """The meeting if `user` may see it, else 404. The user's membership comes with it and
+    serves the checks that follow in the same transaction."""
+    row = db.session.execute(
+        _MEETING_WITH_MEMBERSHIP, {"meeting_id": meeting_id, "user_id": user.id}
+    ).first()
+    if row is None:
+        raise NotFound("meeting_not_found")
+    meeting, found = row
+    if found is not None:
+        _found(db.session())[(user.id, meeting.council_id)] = found
+    if not can_see_meeting(user, meeting):
         raise NotFound("meeting_not_found")
     return meeting
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.accounts.models import User
+from server.errors import NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings.models import CouncilMembership, Meeting
@@ -14,7 +15,7 @@ def _membership_queries(app):
     seen: list[str] = []
 
     def before(conn, cursor, statement, *args):
-        if "FROM council_memberships" in statement:
+        if "council_memberships" in statement:
             seen.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", before)
@@ -53,5 +54,41 @@ def test_membership_is_read_once_per_transaction_and_follows_changes(app):
                     CouncilMembership.user_id == user.id
                 )
             )
+        finally:
+            stop()
+
+
+def test_a_meeting_comes_with_the_users_membership_and_still_hides_other_councils(app):
+    with app.app_context():
+        chair = db.session.scalar(sa.select(User).where(User.username == "chair"))
+        meeting = db.session.scalar(sa.select(Meeting).order_by(Meeting.id))
+        meeting_id, council_id = meeting.id, meeting.council_id
+        db.session.rollback()
+        seen, stop = _membership_queries(app)
+        try:
+            found = access.get_meeting_for(chair, meeting_id)
+            assert found.id == meeting_id
+            access.require_chair_or_secretariat(chair, found)
+            assert access.membership(chair, council_id) is not None
+            assert len(seen) == 1  # the meeting's own statement; none after it
+            db.session.rollback()
+
+            # Without a membership of that council, the meeting does not exist for them.
+            row = access.membership(chair, council_id)
+            row.active = False
+            db.session.flush()
+            try:
+                access.get_meeting_for(chair, meeting_id)
+            except NotFound:
+                pass
+            else:
+                raise AssertionError("a meeting of a council the user left was shown")
+            db.session.rollback()
+            try:
+                access.get_meeting_for(chair, 2**31 - 2)
+            except NotFound:
+                pass
+            else:
+                raise AssertionError("a meeting that does not exist was shown")
         finally:
             stop()

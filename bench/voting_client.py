@@ -11,6 +11,8 @@ Socket.IO connection each) live in one process. Talks to its parent in JSON line
     stdout   {"received": [epoch or null per joined tablet], "unjoined"}
     stdin    {"quit": true}
 
+Requests go over http.client on one kept-alive connection per tablet (requests, used to log
+in, spends about 2.5 ms of CPU per request, which on two shared cores the server would lose).
 The sockets are bench/fanout_clients.py's lean tablets (the Socket.IO protocol spoken
 directly, nothing done on receipt but noting the time): python-socketio clients spend more
 CPU receiving a broadcast than the server spends sending it, so on two shared cores they
@@ -57,8 +59,6 @@ class Tablet:
                     raise
                 gevent.sleep(1 + attempt)
         self.http.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
-        # The ballots go over http.client on a kept-alive connection: requests spends a few
-        # milliseconds of CPU per request, which on two shared cores the server would lose.
         self.headers = {
             "Cookie": "; ".join(f"{c.name}={c.value}" for c in self.http.cookies),
             "X-CSRF-Token": self.http.headers["X-CSRF-Token"],

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -52,6 +54,11 @@ def percentile(values: Sequence[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return float(ordered[rank - 1])
+
+
+def cpu_seconds(pids: Sequence[int | None]) -> float:
+    """User + system CPU time the processes have used so far."""
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids if pid)
 
 
 def at_most(value: float, limit: float) -> bool:

@@ -43,7 +43,7 @@ from typing import Any
 import psutil
 import requests
 
-from bench.common import RESULTS, Figure, at_most, median, percentile
+from bench.common import RESULTS, Figure, at_most, cpu_seconds, median, percentile
 from tests.live import ROOT, LiveServer
 from tests.services import PostgresServer, RedisServer, free_port, start_postgres, start_redis
 
@@ -202,10 +202,6 @@ class BareServer:
 
 def rss_mib(pids: Sequence[int | None]) -> float:
     return sum(psutil.Process(pid).memory_info().rss for pid in pids if pid) / 2**20
-
-
-def cpu_seconds(pids: Sequence[int | None]) -> float:
-    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids if pid)
 
 
 # --- The chair --------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import RESULTS, Figure, at_most, median, percentile
+from bench.common import RESULTS, Figure, at_most, cpu_seconds, median, percentile
 from tests.conftest import build_app
 from tests.live import ROOT, LiveServer, Tablet, prepare_database
 from tests.services import PostgresServer, start_postgres
@@ -103,8 +103,12 @@ def durable_postgres(root: Path) -> PostgresServer:
 class Clients:
     """Simulated tablets in a few gevent processes."""
 
-    def __init__(self, url: str, meeting_id: int, users: list[str], workdir: Path) -> None:
+    def __init__(
+        self, url: str, meeting_id: int, users: list[str], workdir: Path, server_pid: int
+    ) -> None:
         self.meeting_id = meeting_id
+        self.server_pid = server_pid
+        self.cpu = (0.0, 0.0)
         self.processes: list[subprocess.Popen[str]] = []
         self.logs: list[Path] = []
         self.sizes: list[int] = []
@@ -159,7 +163,10 @@ class Clients:
         self, method: str, path: str, bodies: list[Any], offsets: list[float]
     ) -> list[tuple[int, float, float]]:
         """The first len(bodies) tablets each send one request at t0 + its offset:
-        [(status, sent, ms)] per tablet."""
+        [(status, sent, ms)] per tablet. `cpu` is then what the server process and the
+        tablets' processes spent on the round, in CPU seconds."""
+        tablets_before = cpu_seconds([p.pid for p in self.processes])
+        server_before = cpu_seconds([self.server_pid])
         t0 = time.time() + 0.5
         index = 0
         for process, size in zip(self.processes, self.sizes, strict=True):
@@ -171,6 +178,10 @@ class Clients:
         for process in self.processes:
             found = sorted(self._read(process)["answers"])
             answers += [(status, sent, ms) for _, status, sent, ms in found]
+        self.cpu = (
+            cpu_seconds([self.server_pid]) - server_before,
+            cpu_seconds([p.pid for p in self.processes]) - tablets_before,
+        )
         return answers
 
     def await_closed(self, motion_id: int) -> list[float | None]:
@@ -210,6 +221,7 @@ def measure(server: LiveServer, clients: Clients, users: list[str], n: int) -> d
     offsets = [i / n for i in range(n)]
     rng.shuffle(offsets)
     baseline = clients.round("GET", "/api/me", [None] * n, offsets)
+    baseline_cpu = clients.cpu
 
     motion = secretary.api(
         "POST",
@@ -221,6 +233,7 @@ def measure(server: LiveServer, clients: Clients, users: list[str], n: int) -> d
     choices = [{"choice": rng.choice(("yes", "yes", "no", "abstain"))} for _ in range(n)]
     path = f"/api/motions/{motion['id']}/ballot"
     answers = clients.round("POST", path, choices, offsets)
+    ballots_cpu = clients.cpu
     started = time.time()
     closed = chair.api("POST", f"/api/motions/{motion['id']}/close")
     close_answer_ms = (time.time() - started) * 1000
@@ -257,6 +270,9 @@ def measure(server: LiveServer, clients: Clients, users: list[str], n: int) -> d
         "baseline_ms": [ms for status, _, ms in baseline if status == 200],
         "send_window_s": sends[-1] - sends[0],
         "ballots_per_s": throughput,
+        # CPU seconds (server, tablets) over each round: the ballots', and getCurrentUser's.
+        "cpu": ballots_cpu,
+        "baseline_cpu": baseline_cpu,
         "close_answer_ms": close_answer_ms,
         "result_ms": [(r - started) * 1000 for r in received if r is not None],
         "missing_result": sum(1 for r in received if r is None),
@@ -298,6 +314,14 @@ def figures_for(backend: str, raw: dict[str, Any]) -> list[Figure]:
                f"30 s; {raw['unjoined']} tablets could not join at all"),
         Figure(NAME, f"{label}: tablets without the result", raw["missing_result"], "tablets",
                "= 0", raw["missing_result"] == 0),
+        Figure(NAME, f"{label}: server CPU per ballot", raw["cpu"][0] * 1000 / n, "ms",
+               baseline=raw["baseline_cpu"][0] * 1000 / n,
+               baseline_label="per getCurrentUser, same tablets",
+               ratio=raw["cpu"][0] / raw["baseline_cpu"][0],
+               notes=f"user + system time of the server process over the round; the tablets' "
+               f"processes, on the same two cores, took {raw['cpu'][1] * 1000 / n:.1f} ms "
+               f"per ballot and {raw['baseline_cpu'][1] * 1000 / n:.1f} ms per "
+               "getCurrentUser"),
         Figure(NAME, f"{label}: ballots per second", raw["ballots_per_s"], "ballots/s",
                notes="acknowledged ballots / (last acknowledgement - first ballot sent); "
                "the tablets send all N within one second", plot=PLOT),
@@ -327,7 +351,8 @@ def run_backend(backend: str, workdir: Path, raws: list[dict[str, Any]]) -> list
             meeting_id = secretary.api("GET", "/api/meetings").json()["meetings"][0]["id"]
             secretary.close()
             users = [username(i) for i in range(1, max(SIZES) + 1)]
-            clients = Clients(server.url, meeting_id, users, workdir)
+            assert server.process is not None
+            clients = Clients(server.url, meeting_id, users, workdir, server.process.pid)
             for n in SIZES:
                 try:
                     raw = measure(server, clients, users, n)

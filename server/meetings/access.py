@@ -85,17 +85,18 @@ def can_see_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status != "draft" or is_staff_of(user, meeting.council_id)
 
 
+#: The join from a meeting to the active membership of its council held by the user bound
+#: as `user_id`, for statements built once that read both.
+JOIN_USERS_MEMBERSHIP = sa.and_(
+    CouncilMembership.council_id == Meeting.council_id,
+    CouncilMembership.user_id == sa.bindparam("user_id"),
+    CouncilMembership.active.is_(True),
+)
+
 #: A meeting with the asking user's active membership of its council, in one statement.
 _MEETING_WITH_MEMBERSHIP = (
     sa.select(Meeting, CouncilMembership)
-    .outerjoin(
-        CouncilMembership,
-        sa.and_(
-            CouncilMembership.council_id == Meeting.council_id,
-            CouncilMembership.user_id == sa.bindparam("user_id"),
-            CouncilMembership.active.is_(True),
-        ),
-    )
+    .outerjoin(CouncilMembership, JOIN_USERS_MEMBERSHIP)
     .where(Meeting.id == sa.bindparam("meeting_id"))
 )
 

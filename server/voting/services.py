@@ -572,14 +572,7 @@ _CAST_GATE = (
         Attendance.state,
     )
     .join(Meeting, Meeting.id == Motion.meeting_id)
-    .outerjoin(
-        CouncilMembership,
-        sa.and_(
-            CouncilMembership.council_id == Meeting.council_id,
-            CouncilMembership.user_id == sa.bindparam("user_id"),
-            CouncilMembership.active.is_(True),
-        ),
-    )
+    .outerjoin(CouncilMembership, access.JOIN_USERS_MEMBERSHIP)
     .outerjoin(
         Attendance,
         sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == sa.bindparam("user_id")),

@@ -3,7 +3,7 @@
 Python's cyclic garbage collector stops the whole process while it runs, and under gevent
 that means every tablet of the hall waits. Measured in the voting benchmark (500 tablets
 connected, SQLite), with the interpreter's defaults a full collection came every few seconds
-of load and held the process for 130 to 290 ms each time: most of what it examined were the
+of load and held the process for 170 to 310 ms each time: most of what it examined were the
 objects made at start-up (modules, the application, SQLAlchemy's mappers), which live as long
 as the process. Freezing them after start-up takes them out of every later collection, and a
 larger first threshold makes collections of young objects rarer (each one still short). With

@@ -59,8 +59,9 @@ class Tablet:
                     raise
                 gevent.sleep(1 + attempt)
         self.http.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+        self.cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         self.headers = {
-            "Cookie": "; ".join(f"{c.name}={c.value}" for c in self.http.cookies),
+            "Cookie": self.cookie,
             "X-CSRF-Token": self.http.headers["X-CSRF-Token"],
             "Content-Type": "application/json",
         }
@@ -74,10 +75,9 @@ class Tablet:
         return self.socket.seen
 
     def connect(self, meeting_id: int, attempts: int = 5) -> None:
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         for attempt in range(attempts):
             try:
-                self.socket.connect(self.url, cookie, meeting_id)
+                self.socket.connect(self.url, self.cookie, meeting_id)
                 break
             except Exception:
                 if attempt == attempts - 1:

@@ -21,7 +21,7 @@ import flask_migrate
 from flask import Flask
 
 from bench.common import Figure, at_most, median, percentile
-from server import create_app
+from server import create_app, rendering
 from server.annotations.models import Annotation, AnnotationCursor
 from server.db import utcnow
 from server.documents import processing
@@ -350,5 +350,5 @@ def run(workdir: Path) -> list[Figure]:
             notes=f"p95 {percentile(annotated, 95):.2f} s; in a PDF worker process",
         )
     )
-    processing.pool(app).shutdown()
+    rendering.pool(app).shutdown()
     return figures

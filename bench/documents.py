@@ -450,8 +450,7 @@ def _poppler_figures(workdir: Path) -> list[Figure]:
 
 def _search_figures(workdir: Path) -> list[Figure]:
     """Search latency over 50 documents of 60 pages on SQLite and PostgreSQL."""
-    from server.documents import processing, services, storage
-    from server.documents.models import Document
+    from server.documents import services
     from server.extensions import db
     from server.meetings.models import Meeting
 
@@ -493,25 +492,7 @@ def _search_figures(workdir: Path) -> list[Figure]:
 
                 secretary = db.session.get(User, secretary_id)
                 for n, data in enumerate(pdfs):
-                    import hashlib
-
-                    sha = hashlib.sha256(data).hexdigest()
-                    target = storage.original_path(sha)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-                    doc = Document(
-                        meeting_id=meeting.id,
-                        agenda_item_id=item_id,
-                        title=f"Tài liệu số {n + 1}",
-                        kind="main",
-                        original_sha256=sha,
-                        size_bytes=len(data),
-                        uploaded_by_id=secretary_id,
-                    )
-                    db.session.add(doc)
-                    db.session.flush()
-                    doc.series_id = doc.id
-                    processing.process_inline(doc)
+                    doc = services.add_now(secretary, item_id, data, title=f"Tài liệu số {n + 1}")
                     services.publish_document(secretary, doc.id)
                     db.session.commit()
                 pages = db.session.scalar(sa.text("SELECT count(*) FROM document_pages"))

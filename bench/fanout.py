@@ -349,9 +349,10 @@ def prepare(pg: PostgresServer, workdir: Path) -> Setup:
 
     from server.accounts.models import Role, User, UserRole
     from server.accounts.passwords import hash_password
+    from server.councils.models import CouncilMembership
     from server.extensions import db
     from server.meetings import services
-    from server.meetings.models import CouncilMembership, Meeting
+    from server.meetings.models import Meeting
     from tests.conftest import build_app
     from tests.live import prepare_database
 
@@ -375,7 +376,7 @@ def prepare(pg: PostgresServer, workdir: Path) -> Setup:
             [{"council_id": meeting.council_id, "user_id": i, "is_member": False} for i in ids],
         )
         db.session.commit()
-        items = [row["id"] for row in services.agenda(meeting)][:6]
+        items = [row.id for row in services.agenda(meeting)][:6]
         meeting_id = int(meeting.id)
         db.session.remove()
         db.engine.dispose()

@@ -57,8 +57,8 @@ def prepare(url: str, storage: Path, members: int) -> None:
     app = build_app(url, storage)
     from server.accounts import services as accounts
     from server.accounts.models import Role, User
+    from server.councils import services as councils
     from server.extensions import db
-    from server.meetings import services as meetings
     from server.meetings.models import Attendance, Meeting
 
     with app.app_context():
@@ -71,8 +71,8 @@ def prepare(url: str, storage: Path, members: int) -> None:
                 username(n), f"Đại biểu số {n}", [Role.DELEGATE], is_demo=True
             )
             user.password_hash = model.password_hash  # the demo password
-            meetings.add_membership(meeting.council_id, user.id, is_member=True, seat=n)
-        for _membership, user in meetings.members(meeting.council_id):
+            councils.add_membership(meeting.council_id, user.id, is_member=True, seat=n)
+        for _membership, user in councils.members(meeting.council_id):
             db.session.add(
                 Attendance(
                     meeting_id=meeting.id, user_id=user.id, state="present", method="secretariat"

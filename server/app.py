@@ -63,6 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_login(app)
 
+    # The socket handlers must be declared before the first init_app: Flask-SocketIO keeps
+    # handlers declared before it in a list it gives every server it makes (one per app,
+    # and the tests make many); a handler declared later reaches only the server of then.
+    from server.realtime import events as _socket_handlers  # noqa: F401
     from server.realtime.cluster import client_manager
 
     socketio.init_app(
@@ -147,32 +151,52 @@ def _install_sqlite_pragmas(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
+    """Every feature's routes, socket handlers, state sections, messages and commands.
+
+    The one place that knows them all: packages import nothing by themselves, so a pure
+    module can be imported without Flask, and the order here is the order of registration
+    (of the state's sections, for one).
+    """
     from server import api, observability, web
-    from server.accounts import bp as accounts_bp
-    from server.accounts.cli import users_cli
-    from server.annotations import bp as annotations_bp
+    from server.accounts import cli as accounts_cli
+    from server.accounts import messages as _accounts_messages  # noqa: F401
+    from server.accounts import routes as accounts_routes
+    from server.annotations import messages as _annotations_messages  # noqa: F401
+    from server.annotations import routes as annotations_routes
     from server.audit.cli import audit_cli
+    from server.councils import routes as councils_routes
     from server.demo.cli import seed_demo_command
-    from server.documents import bp as documents_bp
-    from server.meetings import bp as meetings_bp
-    from server.minutes import bp as minutes_bp
+    from server.documents import messages as _documents_messages  # noqa: F401
+    from server.documents import routes as documents_routes
+    from server.documents import sections as _documents_sections  # noqa: F401
+    from server.meetings import messages as _meetings_messages  # noqa: F401
+    from server.meetings import routes as meetings_routes
+    from server.meetings import sections as _meetings_sections  # noqa: F401
+    from server.minutes import messages as _minutes_messages  # noqa: F401
+    from server.minutes import routes as minutes_routes
     from server.ops import metrics as _ops_metrics  # noqa: F401 (registers scrape-time gauges)
     from server.ops.cli import backup_cli, session_cli
-    from server.realtime import bp as realtime_bp
-    from server.voting import bp as voting_bp
+    from server.realtime import cluster as _realtime_cluster  # noqa: F401
+    from server.realtime import messages as _realtime_messages  # noqa: F401
+    from server.realtime import presence as _realtime_presence  # noqa: F401
+    from server.realtime import routes as realtime_routes
+    from server.voting import messages as _voting_messages  # noqa: F401
+    from server.voting import routes as voting_routes
+    from server.voting import sections as _voting_sections  # noqa: F401
 
     app.register_blueprint(api.bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(realtime_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(annotations_bp)
-    app.register_blueprint(voting_bp)
-    app.register_blueprint(minutes_bp)
+    app.register_blueprint(accounts_routes.bp)
+    app.register_blueprint(councils_routes.bp)
+    app.register_blueprint(meetings_routes.bp)
+    app.register_blueprint(realtime_routes.bp)
+    app.register_blueprint(documents_routes.bp)
+    app.register_blueprint(annotations_routes.bp)
+    app.register_blueprint(voting_routes.bp)
+    app.register_blueprint(minutes_routes.bp)
     web.init_app(app)
     observability.init_app(app)
 
-    app.cli.add_command(users_cli)
+    app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)

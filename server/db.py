@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -63,6 +63,19 @@ class Base(DeclarativeBase):
             list[Any]: JSONType,
         },
     )
+
+
+def values_of(kind: Any) -> tuple[str, ...]:
+    """The values of a `Literal[...]` type or a `StrEnum`, in order."""
+    args = get_args(kind)
+    return tuple(str(v) for v in (args or kind))
+
+
+def known(column: str, kind: Any, name: str) -> sa.CheckConstraint:
+    """A CHECK that `column` holds one of the values of `kind` (a Literal type or StrEnum):
+    the database refuses what the code's type would (one list of values for both)."""
+    values = ", ".join(f"'{v}'" for v in values_of(kind))
+    return sa.CheckConstraint(f"{column} IN ({values})", name=name)
 
 
 def upsert_insert(session: Any) -> Any:

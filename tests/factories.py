@@ -9,6 +9,7 @@ from flask import Flask
 
 from server.accounts import services as accounts
 from server.accounts.models import Role
+from server.councils import services as councils
 from server.db import utcnow
 from server.extensions import db
 from server.meetings import services as meetings
@@ -36,17 +37,17 @@ def make_council(
 ) -> dict[str, Any]:
     """A council with `members` delegates (usernames prefix01...), a secretary and a meeting."""
     with app.app_context():
-        council = meetings.create_council(name, level="commune", settings=settings)
+        council = councils.create_council(name, level="commune", settings=settings)
         secretary = accounts.create_user(
             f"{prefix}-secretary", "Thư ký", [Role.SECRETARY], password=PASSWORD
         )
-        meetings.add_membership(council.id, secretary.id, is_member=False)
+        councils.add_membership(council.id, secretary.id, is_member=False)
         delegates = []
         for n in range(1, members + 1):
             user = accounts.create_user(
                 f"{prefix}{n:02d}", f"Đại biểu {n}", [Role.DELEGATE], password=PASSWORD
             )
-            meetings.add_membership(council.id, user.id, is_member=True, seat=n)
+            councils.add_membership(council.id, user.id, is_member=True, seat=n)
             delegates.append(user.id)
         start = utcnow() + timedelta(days=3)
         meeting = meetings.create_meeting(

@@ -1,7 +1,5 @@
-"""Accounts: users, roles, login, device pairing."""
+"""Accounts: users, roles, login, device pairing.
 
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__, url_prefix="/api")
-
-from server.accounts import cli, messages, routes  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -6,11 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db import utcnow
-from server.extensions import db
+from server.db import Base, known, utcnow
 
 
 class Role(StrEnum):
@@ -26,7 +24,7 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.SECRETARY, Role.CHAIR})
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,15 +60,24 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     def is_staff(self) -> bool:
         return self.has_role(*STAFF_ROLES)
 
+    # What Flask-Login asks of a user (written here: its UserMixin is untyped).
     @property
-    def is_active(self) -> bool:  # Flask-Login
+    def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
 
     def get_id(self) -> str:  # Flask-Login: the version logs out old sessions
         return f"{self.id}.{self.session_version}"
 
 
-class UserRole(db.Model):  # type: ignore[name-defined,misc]
+class UserRole(Base):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(
@@ -80,15 +87,10 @@ class UserRole(db.Model):  # type: ignore[name-defined,misc]
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
-    __table_args__ = (
-        sa.CheckConstraint(
-            "role IN ('admin', 'secretary', 'chair', 'delegate', 'guest', 'display')",
-            name="known_role",
-        ),
-    )
+    __table_args__ = (known("role", Role, "known_role"),)
 
 
-class Device(db.Model):  # type: ignore[name-defined,misc]
+class Device(Base):
     """A tablet or screen logged in by a pairing token; revoking it ends its session."""
 
     __tablename__ = "devices"
@@ -101,7 +103,7 @@ class Device(db.Model):  # type: ignore[name-defined,misc]
     revoked_at: Mapped[datetime | None]
 
 
-class PairingToken(db.Model):  # type: ignore[name-defined,misc]
+class PairingToken(Base):
     """A one-time token printed as a QR card; using it logs a device in as its user."""
 
     __tablename__ = "pairing_tokens"
@@ -119,7 +121,7 @@ class PairingToken(db.Model):  # type: ignore[name-defined,misc]
     device_id: Mapped[int | None] = mapped_column(sa.ForeignKey("devices.id", ondelete="SET NULL"))
 
 
-class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+class LoginThrottle(Base):
     """Failed logins counted per key ("account:<name>" or "address:<ip>") in a window."""
 
     __tablename__ = "login_throttle"

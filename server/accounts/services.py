@@ -13,7 +13,6 @@ from flask import current_app
 
 from server.accounts.models import Device, LoginThrottle, PairingToken, Role, User, UserRole
 from server.accounts.passwords import hash_password, verify_password
-from server.accounts.permissions import require_admin, require_manager_of, require_role
 from server.db import upsert_insert, utcnow
 from server.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests
 from server.extensions import db
@@ -30,6 +29,18 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound("user_not_found")
     return user
+
+
+def find_user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def full_names(user_ids: set[int]) -> dict[int, str]:
+    """The full names of these users, by id (unknown ids are left out)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids)))
+    return {int(uid): str(name) for uid, name in rows}
 
 
 def find_user(username: str) -> User | None:
@@ -135,25 +146,8 @@ def create_user(
     return user
 
 
-def admin_create_user(
-    actor: User,
-    username: str,
-    full_name: str,
-    roles: Iterable[Role | str],
-    *,
-    password: str | None = None,
-    position: str | None = None,
-) -> User:
-    require_role(actor, Role.SECRETARY)
-    roles = list(roles)
-    if Role.ADMIN in roles:
-        require_admin(actor)
-    return create_user(username, full_name, roles, password=password, position=position)
-
-
-def update_user(
-    actor: User,
-    user_id: int,
+def change_user(
+    user: User,
     *,
     full_name: str | None = None,
     position: str | None = None,
@@ -161,12 +155,10 @@ def update_user(
     active: bool | None = None,
     language: str | None = None,
 ) -> User:
-    """Change a user's details; people may change their own language, staff the rest."""
-    user = get_user(user_id)
-    if actor.id != user.id or any(v is not None for v in (full_name, position, roles, active)):
-        require_manager_of(actor, user)
-    if roles is not None and (Role.ADMIN in set(roles)) != user.has_role(Role.ADMIN):
-        require_admin(actor)  # only an admin gives or takes the admin role, even their own
+    """Change a user's details (the caller has checked who may); None leaves one as it is.
+
+    Deactivating an account logs it out everywhere.
+    """
     if full_name is not None:
         user.full_name = full_name.strip()
     if position is not None:
@@ -187,29 +179,6 @@ def set_password(user: User, password: str) -> None:
     user.session_version += 1
 
 
-def admin_set_password(actor: User, user_id: int, password: str) -> User:
-    user = get_user(user_id)
-    if actor.id != user.id:
-        require_manager_of(actor, user)
-    set_password(user, password)
-    return user
-
-
-def list_users(actor: User) -> list[User]:
-    """Users the secretariat may manage: all for an admin, else those of its own councils."""
-    require_role(actor, Role.SECRETARY)
-    users = db.session.scalars(sa.select(User).order_by(User.username))
-    return [u for u in users if _manages(actor, u)]
-
-
-def _manages(actor: User, user: User) -> bool:
-    try:
-        require_manager_of(actor, user)
-    except Forbidden:
-        return False
-    return True
-
-
 # --- Pairing tokens and devices ------------------------------------------------------
 
 
@@ -217,17 +186,13 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_pairing_token(actor: User, user_id: int) -> tuple[str, PairingToken]:
-    """A one-time token that logs a device in as `user_id`; shown once, stored hashed."""
-    user = get_user(user_id)
-    require_manager_of(actor, user)
-    if user.has_role(Role.ADMIN):
-        raise Forbidden("forbidden")
+def create_pairing_token(user: User, created_by: User) -> tuple[str, PairingToken]:
+    """A one-time token that logs a device in as `user`; shown once, stored hashed."""
     token = secrets.token_urlsafe(24)
     row = PairingToken(
         user_id=user.id,
         token_hash=_token_hash(token),
-        created_by_id=actor.id,
+        created_by_id=created_by.id,
         expires_at=utcnow() + timedelta(days=PAIRING_TOKEN_DAYS),
     )
     db.session.add(row)
@@ -255,10 +220,7 @@ def pair_device(token: str, label: str) -> tuple[User, Device]:
     return user, device
 
 
-def list_devices(actor: User, user_id: int) -> list[Device]:
-    user = get_user(user_id)
-    if actor.id != user_id:
-        require_manager_of(actor, user)
+def devices_of(user_id: int) -> list[Device]:
     return list(
         db.session.scalars(
             sa.select(Device).where(Device.user_id == user_id).order_by(Device.created_at)
@@ -266,13 +228,15 @@ def list_devices(actor: User, user_id: int) -> list[Device]:
     )
 
 
-def revoke_device(actor: User, device_id: int) -> Device:
-    """End a device's session for good (a lost or returned tablet)."""
+def get_device(device_id: int) -> Device:
     device = db.session.get(Device, device_id)
     if device is None:
         raise NotFound("device_not_found")
-    if actor.id != device.user_id:
-        require_manager_of(actor, get_user(device.user_id))
+    return device
+
+
+def revoke(device: Device) -> Device:
+    """End a device's session for good (a lost or returned tablet)."""
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     return device

@@ -1,7 +1,5 @@
-"""Annotations (private to their author) and comments (góp ý) on the session's documents."""
+"""Annotations (private to their author) and comments (góp ý) on the session's documents.
 
-from flask import Blueprint
-
-bp = Blueprint("annotations", __name__, url_prefix="/api")
-
-from server.annotations import messages, models, routes  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -14,26 +14,31 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from server.accounts.models import User
 from server.annotations import summary
 from server.annotations.geometry import GeometryError, clean_text
-from server.annotations.models import Comment, CommentReply
+from server.annotations.models import Comment, CommentReply, CommentStatus
+from server.annotations.schemas import CommentOut, Person, ReplyOut
 from server.annotations.services import invalid
-from server.audit import service as audit
+from server.api import jsonable
+from server.councils import services as councils
 from server.db import utcnow
-from server.documents import processing
 from server.documents import services as documents
-from server.documents.models import Document
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events.decisions import Notice, decide
+from server.events.outbox import staff_room, user_room
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import Meeting
-from server.realtime.outbox import notify, staff_room, user_room
+from server.rendering import compose_pdf
+
+if TYPE_CHECKING:
+    from server.documents.models import Document
+    from server.meetings.models import Meeting
 
 MAX_TEXT = 5_000
 MAX_QUOTE = 2_000
@@ -44,14 +49,14 @@ MAX_QUOTE = 2_000
 
 def is_staff(user: User, meeting: Meeting) -> bool:
     """Secretariat, chair or admin of the meeting's council: they see every comment."""
-    return access.is_staff_of(user, meeting.council_id)
+    return access.is_staff(user, meeting)
 
 
 def _reader(user: User, meeting: Meeting) -> bool:
     """True for staff, False for members (who see public comments and their own), else 403."""
     if is_staff(user, meeting):
         return True
-    if access.member_of(user, meeting.council_id) is not None:
+    if access.member_of(user, meeting) is not None:
         return False
     raise Forbidden("comments_not_visible")
 
@@ -90,60 +95,71 @@ def _people(ids: set[int]) -> dict[int, str]:
     return {user_id: name for user_id, name in rows}
 
 
-def comments_json(rows: list[Comment]) -> list[dict[str, Any]]:
-    """Comment JSON for several comments, with their documents and people loaded once."""
+def record_of(meeting_id: int) -> list[Comment]:
+    """Every comment of a meeting in the order written (for its archive; no one's view)."""
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.meeting_id == meeting_id)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+def comments_out(rows: list[Comment]) -> list[CommentOut]:
+    """Several comments as the API shows them, with their documents and people loaded once."""
     doc_ids = {c.document_id for c in rows}
-    docs = {
-        d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_(doc_ids)))
-    }
+    docs = documents.documents_by_id(doc_ids)
     names = _people({c.author_id for c in rows} | {r.author_id for c in rows for r in c.replies})
     out = []
     for c in rows:
         doc = docs[c.document_id]
         out.append(
-            {
-                "id": c.id,
-                "client_id": str(c.client_id) if c.client_id else None,
-                "document_id": c.document_id,
-                "document_title": doc.title,
-                "document_version": doc.version,
-                "meeting_id": c.meeting_id,
-                "agenda_item_id": doc.agenda_item_id,
-                "author": {"id": c.author_id, "full_name": names.get(c.author_id, "")},
-                "page": c.page,
-                "quote": c.quote,
-                "text": c.text,
-                "visibility": c.visibility,
-                "status": c.status,
-                "created_at": c.created_at.isoformat(),
-                "updated_at": c.updated_at.isoformat(),
-                "status_changed_at": _iso(c.status_changed_at),
-                "replies": [
-                    {
-                        "id": r.id,
-                        "text": r.text,
-                        "author": {"id": r.author_id, "full_name": names.get(r.author_id, "")},
-                        "created_at": r.created_at.isoformat(),
-                    }
+            CommentOut(
+                id=c.id,
+                client_id=str(c.client_id) if c.client_id else None,
+                document_id=c.document_id,
+                document_title=doc.title,
+                document_version=doc.version,
+                meeting_id=c.meeting_id,
+                agenda_item_id=doc.agenda_item_id,
+                author=Person(id=c.author_id, full_name=names.get(c.author_id, "")),
+                page=c.page,
+                quote=c.quote,
+                text=c.text,
+                visibility=c.visibility,
+                status=c.status,
+                created_at=c.created_at,
+                updated_at=c.updated_at,
+                status_changed_at=c.status_changed_at,
+                replies=[
+                    ReplyOut(
+                        id=r.id,
+                        text=r.text,
+                        author=Person(id=r.author_id, full_name=names.get(r.author_id, "")),
+                        created_at=r.created_at,
+                    )
                     for r in c.replies
                 ],
-            }
+            )
         )
     return out
 
 
-def comment_json(comment: Comment) -> dict[str, Any]:
-    return comments_json([comment])[0]
+def comment_out(comment: Comment) -> CommentOut:
+    return comments_out([comment])[0]
 
 
-def _announce(comment: Comment, meeting: Meeting, name: str) -> None:
-    payload = {"comment": comment_json(comment)}
-    notify(staff_room(meeting.id), name, payload)
+def _notices(comment: Comment, meeting: Meeting, name: str) -> list[Notice]:
+    """Who hears of a comment: the staff, its author's devices, every member for a public one
+    (never the meeting stream, which guests and the hall display receive)."""
+    payload = {"comment": jsonable(comment_out(comment))}
     rooms = {comment.author_id}
     if comment.visibility == "all":
-        rooms |= {user.id for _, user in meetings.members(meeting.council_id)}
-    for user_id in sorted(rooms):
-        notify(user_room(user_id), name, payload)
+        rooms |= {user.id for _, user in councils.members(meeting.council_id)}
+    return [Notice(staff_room(meeting.id), name, payload)] + [
+        Notice(user_room(user_id), name, payload) for user_id in sorted(rooms)
+    ]
 
 
 def _text(value: str | None, limit: int, code: str) -> str | None:
@@ -200,18 +216,18 @@ def create_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    audit.record(
+    decide(
         "comment.created",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"comment:{comment.id}",
         data={"document_id": doc.id, "page": page, "visibility": visibility},
+        notices=_notices(comment, meeting, "comment.created"),
     )
-    _announce(comment, meeting, "comment.created")
     return comment, True
 
 
-def _set_status(comment: Comment, actor: User, status: str) -> bool:
+def _set_status(comment: Comment, actor: User, status: CommentStatus) -> bool:
     if comment.status == status:
         return False
     comment.status = status
@@ -220,7 +236,7 @@ def _set_status(comment: Comment, actor: User, status: str) -> bool:
     return True
 
 
-def reply_to_comment(actor: User, comment_id: int, *, text: str, status: str) -> Comment:
+def reply_to_comment(actor: User, comment_id: int, *, text: str, status: CommentStatus) -> Comment:
     """The secretariat answers a comment (and sets its status, "answered" by default)."""
     comment, meeting, _ = _get(actor, comment_id)
     access.require_secretariat(actor, meeting)
@@ -232,32 +248,32 @@ def reply_to_comment(actor: User, comment_id: int, *, text: str, status: str) ->
     _set_status(comment, actor, status)
     comment.updated_at = utcnow()
     db.session.flush()
-    audit.record(
+    decide(
         "comment.replied",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"comment:{comment.id}",
         data={"reply_id": reply.id, "status": comment.status},
+        notices=_notices(comment, meeting, "comment.updated"),
     )
-    _announce(comment, meeting, "comment.updated")
     return comment
 
 
-def update_comment(actor: User, comment_id: int, *, status: str) -> Comment:
+def update_comment(actor: User, comment_id: int, *, status: CommentStatus) -> Comment:
     """The secretariat records what became of a comment (received, considered, answered)."""
     comment, meeting, _ = _get(actor, comment_id)
     access.require_secretariat(actor, meeting)
     if _set_status(comment, actor, status):
         comment.updated_at = utcnow()
         db.session.flush()
-        audit.record(
+        decide(
             "comment.status_changed",
             actor_id=actor.id,
             meeting_id=meeting.id,
             subject=f"comment:{comment.id}",
             data={"status": status},
+            notices=_notices(comment, meeting, "comment.updated"),
         )
-        _announce(comment, meeting, "comment.updated")
     return comment
 
 
@@ -320,7 +336,7 @@ def _sections(
         scope = f"Tài liệu: {doc.title}"
         query = query.where(Comment.document_id == doc.id)
     rows = list(db.session.scalars(query.order_by(Comment.created_at, Comment.id)))
-    agenda = {item["id"]: f"{item['number']}. {item['title']}" for item in meetings.agenda(meeting)}
+    agenda = {item.id: f"{item.number}. {item.title}" for item in meetings.agenda(meeting)}
     names = _people({c.author_id for c in rows} | {r.author_id for c in rows for r in c.replies})
     sections = [
         summary.Section(
@@ -384,4 +400,4 @@ def prepare_comments_pdf(actor: User, meeting_id: int, document_id: int | None) 
 
 def run_comments_pdf(job: SummaryJob) -> bytes:
     """Lay out the summary in a PDF worker (call outside any transaction)."""
-    return processing.compose_pdf(job.args, failed="comments_export_failed")
+    return compose_pdf(job.args, failed="comments_export_failed")

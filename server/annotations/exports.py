@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import current_app
 
+from server import rendering, storage
 from server.accounts.models import User
 from server.annotations import webanno
 from server.annotations.models import Annotation
 from server.annotations.services import require_annotator, require_pages
-from server.audit import service as audit
 from server.db import utcnow
-from server.documents import processing, storage
 from server.documents import services as documents
-from server.documents.models import Document, DocumentPage
-from server.errors import Forbidden, Invalid, Unavailable
+from server.errors import Forbidden
+from server.events.decisions import decide
 from server.extensions import db
-from server.pdf.pool import PoolBusy, PoolError
+
+if TYPE_CHECKING:
+    from server.documents.models import Document
 
 
 def _exportable(actor: User, document_id: int) -> tuple[Document, list[Annotation]]:
@@ -56,7 +54,6 @@ class PdfExport:
     """Everything the worker needs, as plain values (no database rows)."""
 
     args: dict[str, Any]
-    out: Path
     filename: str
     count: int
 
@@ -65,8 +62,7 @@ def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
     """Check and gather an export of the user's copy with their annotations written in."""
     doc, rows = _exportable(actor, document_id)
     assert doc.pdf_sha256 is not None
-    out = storage.tmp_dir() / f"annotated-{uuid.uuid4().hex}.pdf"
-    audit.record(
+    decide(
         "annotations.exported",
         actor_id=actor.id,
         meeting_id=doc.meeting_id,
@@ -76,7 +72,6 @@ def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
     return PdfExport(
         args={
             "pdf": str(storage.pdf_path(doc.pdf_sha256)),
-            "out": str(out),
             "author": actor.full_name,
             "annotations": [
                 {
@@ -92,7 +87,6 @@ def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
                 for r in rows
             ],
         },
-        out=out,
         filename=f"{_file_stem(doc)} - ghi chú.pdf",
         count=len(rows),
     )
@@ -100,31 +94,13 @@ def prepare_pdf_export(actor: User, document_id: int) -> PdfExport:
 
 def run_pdf_export(job: PdfExport) -> bytes:
     """Write the annotated copy in a PDF worker (call outside any transaction)."""
-    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
-    try:
-        processing.pool().call(
-            "annotate_pdf", job.args, timeout=timeout, wait=processing.EXPORT_WAIT
-        )
-        return job.out.read_bytes()
-    except PoolBusy:
-        raise Unavailable("renderer_busy") from None
-    except PoolError:
-        raise Invalid("annotations_export_failed") from None
-    finally:
-        job.out.unlink(missing_ok=True)
+    return rendering.make_pdf("annotate_pdf", job.args, failed="annotations_export_failed")
 
 
 def web_annotations(actor: User, document_id: int, base_url: str) -> dict[str, Any]:
     """The user's annotations on a document as a W3C Web Annotation collection."""
     doc, rows = _exportable(actor, document_id)
-    sizes = {
-        number: (width, height)
-        for number, width, height in db.session.execute(
-            sa.select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
-                DocumentPage.document_id == doc.id
-            )
-        )
-    }
+    sizes = documents.page_sizes(doc.id)
     items = [
         webanno.Item(
             id=str(r.id),

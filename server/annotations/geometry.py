@@ -14,9 +14,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, get_args
 
-KINDS: Final = ("highlight", "underline", "strikeout", "ink", "note", "textbox", "bookmark")
+AnnotationKind = Literal[
+    "highlight", "underline", "strikeout", "ink", "note", "textbox", "bookmark"
+]
+KINDS: Final[tuple[AnnotationKind, ...]] = get_args(AnnotationKind)
 #: Kinds drawn over words, whose geometry is the boxes of those words (one per line).
 TEXT_MARKUP: Final = frozenset({"highlight", "underline", "strikeout"})
 

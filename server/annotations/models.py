@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db import utcnow
-from server.extensions import db
+from server.annotations.geometry import AnnotationKind
+from server.db import Base, known, utcnow
 
-ANNOTATION_KINDS = ("highlight", "underline", "strikeout", "ink", "note", "textbox", "bookmark")
-COMMENT_VISIBILITIES = ("secretariat", "all")
-COMMENT_STATUSES = ("received", "considered", "answered")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+Visibility = Literal["secretariat", "all"]
+CommentStatus = Literal["received", "considered", "answered"]
 
 
-class Annotation(db.Model):  # type: ignore[name-defined,misc]
+class Annotation(Base):
     """One user's annotation on a page of one document version; only its author reads it.
 
     The id is the client's own UUID, so a retried or replayed create never makes two.
@@ -37,7 +32,7 @@ class Annotation(db.Model):  # type: ignore[name-defined,misc]
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
     #: From 1.
     page: Mapped[int]
-    kind: Mapped[str] = mapped_column(sa.String(16))
+    kind: Mapped[AnnotationKind] = mapped_column(sa.String(16))
     #: Points on the unrotated page, top-left origin; shape by kind (geometry.py).
     geometry: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: "#rrggbb".
@@ -59,7 +54,7 @@ class Annotation(db.Model):  # type: ignore[name-defined,misc]
     deleted_at: Mapped[datetime | None]
 
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", ANNOTATION_KINDS), name="known_kind"),
+        known("kind", AnnotationKind, "known_kind"),
         sa.UniqueConstraint("user_id", "seq"),
         sa.Index("ix_annotations_user_document_seq", "user_id", "document_id", "seq"),
         sa.Index("ix_annotations_user_meeting_seq", "user_id", "meeting_id", "seq"),
@@ -67,7 +62,7 @@ class Annotation(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class AnnotationCursor(db.Model):  # type: ignore[name-defined,misc]
+class AnnotationCursor(Base):
     """Each user's change counter. Its row is locked by every change of that user's
     annotations until commit, so changes commit in the order of their numbers."""
 
@@ -79,7 +74,7 @@ class AnnotationCursor(db.Model):  # type: ignore[name-defined,misc]
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-class Comment(db.Model):  # type: ignore[name-defined,misc]
+class Comment(Base):
     """A delegate's comment (góp ý) on a document, optionally on a page and a passage."""
 
     __tablename__ = "comments"
@@ -98,9 +93,9 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     quote: Mapped[str | None] = mapped_column(sa.Text)
     text: Mapped[str] = mapped_column(sa.Text)
     #: "secretariat" (secretariat and chair only) or "all" (every delegate too).
-    visibility: Mapped[str] = mapped_column(sa.String(16), default="secretariat")
+    visibility: Mapped[Visibility] = mapped_column(sa.String(16), default="secretariat")
     #: "received", "considered" (taken into account) or "answered".
-    status: Mapped[str] = mapped_column(sa.String(16), default="received")
+    status: Mapped[CommentStatus] = mapped_column(sa.String(16), default="received")
     status_changed_at: Mapped[datetime | None]
     status_changed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -116,14 +111,14 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     )
 
     __table_args__ = (
-        sa.CheckConstraint(_in("visibility", COMMENT_VISIBILITIES), name="known_visibility"),
-        sa.CheckConstraint(_in("status", COMMENT_STATUSES), name="known_status"),
+        known("visibility", Visibility, "known_visibility"),
+        known("status", CommentStatus, "known_status"),
         sa.UniqueConstraint("author_id", "client_id"),
         {"sqlite_autoincrement": True},
     )
 
 
-class CommentReply(db.Model):  # type: ignore[name-defined,misc]
+class CommentReply(Base):
     """The secretariat's answer to a comment."""
 
     __tablename__ = "comment_replies"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 from pydantic import BaseModel
 
-from server.annotations import bp, comments, exports, listing, services
+from server.annotations import comments, exports, listing, services
 from server.annotations.schemas import (
     AnnotationCreatedOut,
     AnnotationIn,
@@ -37,6 +36,8 @@ from server.annotations.webanno import MEDIA_TYPE
 from server.api import operation
 from server.errors import Invalid, PayloadTooLarge
 from server.extensions import db
+
+bp = Blueprint("annotations", __name__, url_prefix="/api")
 
 TAG = "annotations"
 COMMENTS = "comments"
@@ -95,7 +96,7 @@ def _listing(found: listing.Listing, model: type[BaseModel]) -> Response:
     "colour that is not #rrggbb or text past its limit answer 422. Sends "
     "`annotation.created` to the author's own devices.",
 )
-def create_annotation(document_id: int, body: AnnotationIn) -> Any:
+def create_annotation(document_id: int, body: AnnotationIn) -> AnnotationCreatedOut:
     _same_document(document_id, body.document_id)
     row, created = services.create_annotation(
         current_user,
@@ -111,7 +112,7 @@ def create_annotation(document_id: int, body: AnnotationIn) -> Any:
         ),
     )
     db.session.commit()
-    return services.annotation_json(row) | {"replayed": not created}
+    return AnnotationCreatedOut(**dict(services.annotation_out(row)), replayed=not created)
 
 
 @bp.get("/documents/<int:document_id>/annotations")
@@ -144,11 +145,11 @@ def list_annotations(document_id: int, query: AnnotationListQuery) -> Response:
     "change the annotation already holds answers 200 unchanged. A deleted annotation answers "
     "409 `annotation_deleted`. Sends `annotation.updated` to the author's own devices.",
 )
-def update_annotation(annotation_id: uuid.UUID, body: AnnotationUpdateIn) -> Any:
+def update_annotation(annotation_id: uuid.UUID, body: AnnotationUpdateIn) -> AnnotationOut:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     row, _ = services.update_annotation(current_user, annotation_id, body.version, **changes)
     db.session.commit()
-    return services.annotation_json(row)
+    return services.annotation_out(row)
 
 
 @bp.delete("/annotations/<uuid:annotation_id>")
@@ -162,10 +163,10 @@ def update_annotation(annotation_id: uuid.UUID, body: AnnotationUpdateIn) -> Any
     "annotation changed since answers 409. Sends `annotation.deleted` to the author's own "
     "devices.",
 )
-def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> Any:
+def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> AnnotationOut:
     row, _ = services.delete_annotation(current_user, annotation_id, query.version)
     db.session.commit()
-    return services.annotation_json(row)
+    return services.annotation_out(row)
 
 
 @bp.post("/annotations/batch")
@@ -182,7 +183,7 @@ def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> Any:
     "answered in `results`, in order, with the status it would have had; one refused change "
     "does not stop the others. All are committed together, then the notices are sent.",
 )
-def sync_annotations(body: BatchIn) -> dict[str, Any]:
+def sync_annotations(body: BatchIn) -> BatchOut:
     changes: list[services.Change] = []
     for change in body.changes:
         if change.op == "create":
@@ -209,7 +210,7 @@ def sync_annotations(body: BatchIn) -> dict[str, Any]:
             changes.append(services.DeleteChange(change.id, change.version))
     results = services.apply_changes(current_user, changes)
     db.session.commit()
-    return {"results": results}
+    return BatchOut(results=results)
 
 
 @bp.get("/meetings/<int:meeting_id>/annotations")
@@ -241,7 +242,7 @@ def list_my_annotations(meeting_id: int, query: AnnotationListQuery) -> Response
     "look for: `page` is the same page number if this version has it). `offset` is how far "
     "the passage moved on its page, to move ink, notes and text boxes along.",
 )
-def list_reanchored(document_id: int) -> dict[str, Any]:
+def list_reanchored(document_id: int) -> ReanchorOut:
     return services.reanchored(current_user, document_id)
 
 
@@ -299,7 +300,7 @@ def export_web_annotations(document_id: int) -> Response:
     "delegate too). Members of the council only. Sends `comment.created` to the secretariat "
     "(staff room), to the author's devices and, for `all`, to every member.",
 )
-def create_comment(document_id: int, body: CommentIn) -> Any:
+def create_comment(document_id: int, body: CommentIn) -> CommentOut:
     _same_document(document_id, body.document_id)
     comment, _ = comments.create_comment(
         current_user,
@@ -311,7 +312,7 @@ def create_comment(document_id: int, body: CommentIn) -> Any:
         client_id=body.client_id,
     )
     db.session.commit()
-    return comments.comment_json(comment)
+    return comments.comment_out(comment)
 
 
 @bp.get("/documents/<int:document_id>/comments")
@@ -323,8 +324,10 @@ def create_comment(document_id: int, body: CommentIn) -> Any:
     description="The secretariat and the chair see every comment; a delegate sees those open "
     "to all and their own; guests and the hall display none (403).",
 )
-def list_comments(document_id: int) -> dict[str, Any]:
-    return {"comments": comments.comments_json(comments.list_comments(current_user, document_id))}
+def list_comments(document_id: int) -> CommentListOut:
+    return CommentListOut(
+        comments=comments.comments_out(comments.list_comments(current_user, document_id))
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/comments")
@@ -335,11 +338,11 @@ def list_comments(document_id: int) -> dict[str, Any]:
     query=MeetingCommentsQuery,
     response=CommentListOut,
 )
-def list_meeting_comments(meeting_id: int, query: MeetingCommentsQuery) -> dict[str, Any]:
+def list_meeting_comments(meeting_id: int, query: MeetingCommentsQuery) -> CommentListOut:
     rows = comments.list_meeting_comments(
         current_user, meeting_id, document_id=query.document_id, status=query.status
     )
-    return {"comments": comments.comments_json(rows)}
+    return CommentListOut(comments=comments.comments_out(rows))
 
 
 @bp.post("/comments/<int:comment_id>/replies")
@@ -351,12 +354,12 @@ def list_meeting_comments(meeting_id: int, query: MeetingCommentsQuery) -> dict[
     response=CommentOut,
     status=201,
 )
-def reply_to_comment(comment_id: int, body: ReplyIn) -> Any:
+def reply_to_comment(comment_id: int, body: ReplyIn) -> CommentOut:
     comment = comments.reply_to_comment(
         current_user, comment_id, text=body.text, status=body.status
     )
     db.session.commit()
-    return comments.comment_json(comment)
+    return comments.comment_out(comment)
 
 
 @bp.patch("/comments/<int:comment_id>")
@@ -367,10 +370,10 @@ def reply_to_comment(comment_id: int, body: ReplyIn) -> Any:
     body=CommentUpdateIn,
     response=CommentOut,
 )
-def update_comment(comment_id: int, body: CommentUpdateIn) -> Any:
+def update_comment(comment_id: int, body: CommentUpdateIn) -> CommentOut:
     comment = comments.update_comment(current_user, comment_id, status=body.status)
     db.session.commit()
-    return comments.comment_json(comment)
+    return comments.comment_out(comment)
 
 
 @bp.get("/meetings/<int:meeting_id>/comments.csv")

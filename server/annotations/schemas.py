@@ -5,25 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from server.api import Counter, Id
+from server.annotations.geometry import AnnotationKind
+from server.annotations.models import CommentStatus, Visibility
+from server.api import Counter, Id, Strict, Timestamp
 
-AnnotationKind = Literal[
-    "highlight", "underline", "strikeout", "ink", "note", "textbox", "bookmark"
-]
-Visibility = Literal["secretariat", "all"]
-CommentStatus = Literal["received", "considered", "answered"]
 Placement = Literal["found", "fuzzy", "not_found", "no_quote"]
 
 #: Hard caps on raw strings; the friendlier, smaller limits are checked by the services.
 RAW_TEXT = 40_000
 RAW_QUOTE = 10_000
 PAGE = Field(ge=1, le=100_000)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- Annotations -----------------------------------------------------------------
@@ -96,9 +89,9 @@ class AnnotationOut(BaseModel):
     deleted: bool
     #: The author's change counter at this change.
     seq: int
-    created_at: str
-    updated_at: str
-    deleted_at: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    deleted_at: Timestamp | None
 
 
 class AnnotationCreatedOut(AnnotationOut):
@@ -227,7 +220,7 @@ class ReplyOut(BaseModel):
     id: int
     text: str
     author: Person
-    created_at: str
+    created_at: Timestamp
 
 
 class CommentOut(BaseModel):
@@ -244,9 +237,9 @@ class CommentOut(BaseModel):
     text: str
     visibility: Visibility
     status: CommentStatus
-    created_at: str
-    updated_at: str
-    status_changed_at: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    status_changed_at: Timestamp | None
     replies: list[ReplyOut]
 
 

@@ -17,12 +17,11 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from server.accounts.models import Role, User
-from server.accounts.permissions import require_role
 from server.annotations import anchoring
 from server.annotations.geometry import (
     LIMITS,
@@ -36,12 +35,17 @@ from server.annotations.geometry import (
     point_count,
 )
 from server.annotations.models import Annotation
+from server.annotations.schemas import AnnotationOut, ChangeResult, PlacementOut, ReanchorOut
+from server.api import jsonable
+from server.councils.access import require_role
 from server.db import upsert_insert, utcnow
 from server.documents import services as documents
-from server.documents.models import Document, DocumentPage
 from server.errors import Conflict, DomainError, Invalid, NotFound
+from server.events.outbox import notify, user_room
 from server.extensions import db
-from server.realtime.outbox import notify, user_room
+
+if TYPE_CHECKING:
+    from server.documents.models import Document
 
 #: Live annotations one user may keep on one document.
 MAX_PER_DOCUMENT = 10_000
@@ -88,29 +92,26 @@ def cursor_of(user_id: int) -> int:
 # --- JSON ----------------------------------------------------------------------------
 
 
-def _json(values: Any) -> dict[str, Any]:
-    return {
-        "id": str(values.id),
-        "document_id": values.document_id,
-        "meeting_id": values.meeting_id,
-        "page": values.page,
-        "kind": values.kind,
-        "geometry": values.geometry or {},
-        "color": values.color,
-        "text": values.text,
-        "quote": values.quote,
-        "version": values.version,
-        "deleted": values.deleted_at is not None,
-        "seq": values.seq,
-        "created_at": values.created_at.isoformat(),
-        "updated_at": values.updated_at.isoformat(),
-        "deleted_at": values.deleted_at.isoformat() if values.deleted_at else None,
-    }
-
-
-def annotation_json(row: Annotation) -> dict[str, Any]:
-    """The Annotation JSON (a tombstone has `deleted: true` and no content)."""
-    return _json(row)
+def annotation_out(row: Annotation) -> AnnotationOut:
+    """An annotation as the API shows it (a tombstone has `deleted: true` and no content).
+    Lists are written by the database in the same shape (listing.py)."""
+    return AnnotationOut(
+        id=str(row.id),
+        document_id=row.document_id,
+        meeting_id=row.meeting_id,
+        page=row.page,
+        kind=row.kind,
+        geometry=row.geometry or {},
+        color=row.color,
+        text=row.text,
+        quote=row.quote,
+        version=row.version,
+        deleted=row.deleted_at is not None,
+        seq=row.seq,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+    )
 
 
 # --- Checks --------------------------------------------------------------------------
@@ -156,15 +157,11 @@ def _page(actor: User, document_id: int, number: int) -> tuple[Document, PageInf
     """The document if `actor` may read it, with one of its pages (404 when none)."""
     doc, _ = documents.get_document(actor, document_id)
     require_pages(doc)
-    row = db.session.execute(
-        sa.select(DocumentPage.width, DocumentPage.height).where(
-            DocumentPage.document_id == doc.id, DocumentPage.number == number
-        )
-    ).first()
-    if row is None:
+    size = documents.page_size(doc.id, number)
+    if size is None:
         raise NotFound("document_page_not_found")
     assert doc.pdf_sha256 is not None
-    return doc, PageInfo(doc.id, number, row.width, row.height, doc.pdf_sha256)
+    return doc, PageInfo(doc.id, number, size[0], size[1], doc.pdf_sha256)
 
 
 _words: OrderedDict[tuple[int, int, str], list[anchoring.Word]] = OrderedDict()
@@ -180,11 +177,7 @@ def page_words(page: PageInfo) -> list[anchoring.Word]:
         if cached is not None:
             _words.move_to_end(key)
             return cached
-    raw = db.session.scalar(
-        sa.select(DocumentPage.words).where(
-            DocumentPage.document_id == page.document_id, DocumentPage.number == page.number
-        )
-    )
+    raw = documents.words_json(page.document_id, page.number)
     words = anchoring.parse_words(raw or "[]")
     with _words_lock:
         _words[key] = words
@@ -336,7 +329,7 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
         # queue on the counter row): refused like any taken id.
         raise Conflict("annotation_id_taken")
     row = Annotation(**values)
-    notify(user_room(actor.id), "annotation.created", {"annotation": annotation_json(row)})
+    notify(user_room(actor.id), "annotation.created", {"annotation": jsonable(annotation_out(row))})
     return row, True
 
 
@@ -364,7 +357,7 @@ def update_annotation(
     row = _own(actor, annotation_id)
     _, page = _page(actor, row.document_id, row.page)
     if row.deleted_at is not None:
-        raise Conflict("annotation_deleted", data={"current": annotation_json(row)})
+        raise Conflict("annotation_deleted", data={"current": jsonable(annotation_out(row))})
     content = _check(
         row.kind,
         page,
@@ -382,7 +375,9 @@ def update_annotation(
     if same:
         return row, False
     if version != row.version:
-        raise Conflict("annotation_version_conflict", data={"current": annotation_json(row)})
+        raise Conflict(
+            "annotation_version_conflict", data={"current": jsonable(annotation_out(row))}
+        )
     points = point_count(row.kind, content.geometry)
     _check_ink(actor, row.document_id, points, replacing=row.points)
     moved = content.geometry != (row.geometry or {})
@@ -399,7 +394,7 @@ def update_annotation(
     row.seq = next_seq(actor.id)
     row.updated_at = utcnow()
     db.session.flush()
-    notify(user_room(actor.id), "annotation.updated", {"annotation": annotation_json(row)})
+    notify(user_room(actor.id), "annotation.updated", {"annotation": jsonable(annotation_out(row))})
     return row, True
 
 
@@ -414,7 +409,9 @@ def delete_annotation(
     if row.deleted_at is not None:
         return row, False
     if version is not None and version != row.version:
-        raise Conflict("annotation_version_conflict", data={"current": annotation_json(row)})
+        raise Conflict(
+            "annotation_version_conflict", data={"current": jsonable(annotation_out(row))}
+        )
     now = utcnow()
     row.deleted_at = now
     row.updated_at = now
@@ -426,7 +423,7 @@ def delete_annotation(
     row.version += 1
     row.seq = next_seq(actor.id)
     db.session.flush()
-    notify(user_room(actor.id), "annotation.deleted", {"annotation": annotation_json(row)})
+    notify(user_room(actor.id), "annotation.deleted", {"annotation": jsonable(annotation_out(row))})
     return row, True
 
 
@@ -457,14 +454,14 @@ Change = CreateChange | UpdateChange | DeleteChange
 MAX_BATCH = 500
 
 
-def apply_changes(actor: User, changes: list[Change]) -> list[dict[str, Any]]:
+def apply_changes(actor: User, changes: list[Change]) -> list[ChangeResult]:
     """Apply a queue of changes in order, each exactly as its own request would.
 
     One failing change does not stop the others: its result carries the error (every
     refusal happens before the change writes anything). Results come in the same order.
     """
     require_annotator(actor)
-    results: list[dict[str, Any]] = []
+    results: list[ChangeResult] = []
     replayed: bool | None
     for change in changes:
         try:
@@ -481,16 +478,13 @@ def apply_changes(actor: User, changes: list[Change]) -> list[dict[str, Any]]:
                 status, replayed = 200, None
         except DomainError as err:
             results.append(
-                {"status": err.status, "annotation": None, "replayed": None, "error": err.to_dict()}
+                ChangeResult(status=err.status, annotation=None, replayed=None, error=err.to_dict())
             )
             continue
         results.append(
-            {
-                "status": status,
-                "annotation": annotation_json(row),
-                "replayed": replayed,
-                "error": None,
-            }
+            ChangeResult(
+                status=status, annotation=annotation_out(row), replayed=replayed, error=None
+            )
         )
     return results
 
@@ -506,23 +500,20 @@ def require_pages(doc: Document) -> None:
         raise Conflict("document_not_ready")
 
 
-def reanchored(actor: User, document_id: int) -> dict[str, Any]:
+def reanchored(actor: User, document_id: int) -> ReanchorOut:
     """The user's annotations on earlier versions, placed on this version by their quotes."""
     require_annotator(actor)
     doc, _ = documents.get_document(actor, document_id)
     require_pages(doc)
-    series = doc.series_id or doc.id
     older: dict[int, Document] = {}
-    for candidate in db.session.scalars(
-        sa.select(Document).where(Document.series_id == series, Document.version < doc.version)
-    ):
+    for candidate in documents.earlier_versions(doc):
         try:
             documents.get_document(actor, candidate.id)
         except NotFound:
             continue
         older[candidate.id] = candidate
     if not older:
-        return {"document_id": doc.id, "version": doc.version, "placements": []}
+        return ReanchorOut(document_id=doc.id, version=doc.version, placements=[])
     rows = list(
         db.session.scalars(
             sa.select(Annotation)
@@ -535,14 +526,8 @@ def reanchored(actor: User, document_id: int) -> dict[str, Any]:
         )
     )
     if not rows:
-        return {"document_id": doc.id, "version": doc.version, "placements": []}
-    corpus = anchoring.Corpus(
-        db.session.execute(
-            sa.select(DocumentPage.number, DocumentPage.words).where(
-                DocumentPage.document_id == doc.id
-            )
-        )
-    )
+        return ReanchorOut(document_id=doc.id, version=doc.version, placements=[])
+    corpus = anchoring.Corpus(documents.all_words_json(doc.id))
     placements = []
     for row in rows:
         anchor = row.anchor or {}
@@ -559,14 +544,14 @@ def reanchored(actor: User, document_id: int) -> dict[str, Any]:
             box=old_box,
         )
         placements.append(
-            {
-                "annotation": annotation_json(row),
-                "from_document_id": row.document_id,
-                "from_version": older[row.document_id].version,
-                "status": carried.status,
-                "page": carried.page,
-                "rects": [list(r) for r in carried.rects],
-                "offset": list(carried.offset) if carried.offset is not None else None,
-            }
+            PlacementOut(
+                annotation=annotation_out(row),
+                from_document_id=row.document_id,
+                from_version=older[row.document_id].version,
+                status=carried.status,
+                page=carried.page,
+                rects=[list(r) for r in carried.rects],
+                offset=list(carried.offset) if carried.offset is not None else None,
+            )
         )
-    return {"document_id": doc.id, "version": doc.version, "placements": placements}
+    return ReanchorOut(document_id=doc.id, version=doc.version, placements=placements)

@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.db import Base
 
 
-class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+class AuditEntry(Base):
     """One decision; `hash` covers this entry's fields and the previous entry's hash.
 
     The migration adds triggers that refuse UPDATE and DELETE on this table.
@@ -32,7 +32,7 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
 
-class AuditHead(db.Model):  # type: ignore[name-defined,misc]
+class AuditHead(Base):
     """The single row holding the end of the chain; locking it orders concurrent appends."""
 
     __tablename__ = "audit_head"

@@ -95,9 +95,15 @@ def verify_chain() -> ChainReport:
     return ChainReport(count, None, None)
 
 
-def entries_for_meeting(meeting_id: int) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEntry).where(AuditEntry.meeting_id == meeting_id).order_by(AuditEntry.id)
-        )
-    )
+def entries_for_meeting(meeting_id: int, *, action: str | None = None) -> list[AuditEntry]:
+    """A meeting's entries in chain order (only those of `action`, when given)."""
+    query = sa.select(AuditEntry).where(AuditEntry.meeting_id == meeting_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    return list(db.session.scalars(query.order_by(AuditEntry.id)))
+
+
+def head() -> tuple[int, str]:
+    """(number of entries, hash of the last one): the end of the chain as it stands."""
+    row = db.session.get(AuditHead, 1)
+    return (row.last_id, row.last_hash) if row is not None else (0, GENESIS_HASH)

@@ -1,14 +1,13 @@
 """The demo council, seeded once by `flask seed-demo`: accounts, members, a session, its agenda.
 
 Accounts (password "demo"): admin, secretary, chair, display, guest, delegate01..delegate50.
-Features add their part of the demo (documents, motions) through `on_seeded`.
+Then the session's documents (server/demo/documents.py) and draft motions
+(server/demo/voting.py) are added through those features' services.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,10 +16,13 @@ import sqlalchemy as sa
 from server.accounts import services as accounts
 from server.accounts.models import Role, User
 from server.accounts.passwords import hash_password
+from server.councils import services as councils
 from server.demo import content
+from server.demo.documents import seed_documents
+from server.demo.session import DemoSession
+from server.demo.voting import add_demo_motions
 from server.extensions import db
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem, Meeting
 
 DEMO_PASSWORD = "demo"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -37,27 +39,6 @@ STAFF = [
     ("display", "Màn hình hội trường", [Role.DISPLAY], None),
     ("guest", "Lê Minh Tuấn", [Role.GUEST], "Phóng viên Báo Đắk Lắk (khách mời)"),
 ]
-
-
-@dataclass
-class DemoSession:
-    """What the seed made, handed to features that add to it."""
-
-    council_id: int
-    meeting: Meeting
-    items: list[AgendaItem]
-    secretary: User
-    chair: User
-    delegates: list[User] = field(default_factory=list)
-
-
-_extensions: list[Callable[[DemoSession], None]] = []
-
-
-def on_seeded(fn: Callable[[DemoSession], None]) -> Callable[[DemoSession], None]:
-    """Register a feature's addition to the demo (documents, motions ...)."""
-    _extensions.append(fn)
-    return fn
 
 
 def is_seeded() -> bool:
@@ -102,11 +83,11 @@ def seed_demo(now: datetime) -> DemoSession | None:
         return user
 
     staff = {u: account(u, n, r, p) for u, n, r, p in STAFF}
-    council = meetings.create_council(
+    council = councils.create_council(
         content.COUNCIL_NAME, level="province", term=content.COUNCIL_TERM
     )
     for username in ("secretary", "chair", "display", "guest"):
-        meetings.add_membership(council.id, staff[username].id, is_member=False)
+        councils.add_membership(council.id, staff[username].id, is_member=False)
 
     delegates = []
     positions = iter(content.POSITIONS)
@@ -117,7 +98,7 @@ def seed_demo(now: datetime) -> DemoSession | None:
             [Role.DELEGATE],
             next(positions, "Đại biểu Hội đồng nhân dân tỉnh"),
         )
-        meetings.add_membership(
+        councils.add_membership(
             council.id,
             user.id,
             is_member=True,
@@ -173,6 +154,6 @@ def seed_demo(now: datetime) -> DemoSession | None:
         chair=staff["chair"],
         delegates=delegates,
     )
-    for extend in _extensions:
-        extend(demo)
+    seed_documents(demo)
+    add_demo_motions(demo)
     return demo

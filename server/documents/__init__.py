@@ -1,7 +1,5 @@
-"""Documents: upload, the PyMuPDF pipeline (in worker processes), page images, text, search."""
+"""Documents: upload, the PyMuPDF pipeline (in worker processes), page images, text, search.
 
-from flask import Blueprint
-
-bp = Blueprint("documents", __name__, url_prefix="/api")
-
-from server.documents import demo, messages, processing, routes, sections  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -12,14 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import utcnow
-from server.extensions import db
-
-KINDS = ("main", "reference", "link")
-STATUSES = ("processing", "ready", "failed")
+from server.db import Base, known, utcnow
+from server.documents.kinds import DocumentKind, DocumentStage, DocumentStatus
 
 
-class Document(db.Model):  # type: ignore[name-defined,misc]
+class Document(Base):
     """One version of a document attached to an agenda item.
 
     A new version is a new row (same `series_id`, `version` + 1), so annotations made on
@@ -40,7 +37,7 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(default=1)
     title: Mapped[str] = mapped_column(sa.String(300))
     #: "main" (to be decided on), "reference", or "link" (an external address, no file).
-    kind: Mapped[str] = mapped_column(sa.String(20), default="main")
+    kind: Mapped[DocumentKind] = mapped_column(sa.String(20), default="main")
     url: Mapped[str | None] = mapped_column(sa.String(2000))
     #: Shown only as pages stamped with the reader's name; never downloaded or exported.
     confidential: Mapped[bool] = mapped_column(default=False)
@@ -52,9 +49,8 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     #: SHA-256 of the sanitised PDF everyone reads, under storage/documents.
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     page_count: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(sa.String(20), default="processing")
-    #: Where processing is: "pages" (sanitise and extract) or "ocr" (recognise scans).
-    stage: Mapped[str | None] = mapped_column(sa.String(20))
+    status: Mapped[DocumentStatus] = mapped_column(sa.String(20), default="processing")
+    stage: Mapped[DocumentStage | None] = mapped_column(sa.String(20))
     error_code: Mapped[str | None] = mapped_column(sa.String(64))
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)
@@ -79,15 +75,15 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('main', 'reference', 'link')", name="known_kind"),
-        sa.CheckConstraint("status IN ('processing', 'ready', 'failed')", name="known_status"),
+        known("kind", DocumentKind, "known_kind"),
+        known("status", DocumentStatus, "known_status"),
         sa.UniqueConstraint("series_id", "version"),
         sa.Index("ix_documents_status_heartbeat", "status", "heartbeat_at"),
         {"sqlite_autoincrement": True},
     )
 
 
-class DocumentPage(db.Model):  # type: ignore[name-defined,misc]
+class DocumentPage(Base):
     """One page of a processed document: its size, words with boxes, and links."""
 
     __tablename__ = "document_pages"
@@ -123,7 +119,7 @@ class DocumentPage(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class DocumentRead(db.Model):  # type: ignore[name-defined,misc]
+class DocumentRead(Base):
     """A reading receipt: who opened a document, when, and how far they read."""
 
     __tablename__ = "document_reads"

@@ -27,23 +27,26 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from server import storage
+from server.api import jsonable
 from server.db import utcnow
-from server.documents import search, storage
+from server.documents import search
+from server.documents.kinds import DocumentStage
 from server.documents.models import Document, DocumentPage
+from server.documents.serialize import document_out
 from server.documents.textfold import PageText
-from server.errors import Invalid, Unavailable
+from server.events.outbox import notify, send_now, staff_room
 from server.extensions import db, socketio
 from server.lifecycle import on_serve
-from server.pdf.pool import Pool, PoolBusy, PoolError, shared_pool
-from server.pdf.spec import THUMBNAIL_WIDTH, Limits, find_tessdata, image_pattern
-from server.realtime.outbox import notify, send_now, staff_room
+from server.pdf.pool import PoolError
+from server.pdf.spec import THUMBNAIL_WIDTH, find_tessdata, image_pattern
+from server.rendering import background_pool, limits, pool
+from server.transaction import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -74,44 +77,6 @@ def process_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{_boot}"
 
 
-def pool(app: Flask | None = None) -> Pool:
-    config = (app or current_app).config
-    return shared_pool(config["PDF_WORKERS"], config["PDF_WORKER_MEMORY_MB"])
-
-
-#: How long a request waits for a free worker before answering "busy, try again".
-EXPORT_WAIT = 30.0
-
-
-def compose_pdf(args: dict[str, Any], *, failed: str) -> bytes:
-    """An HTML document laid out as a PDF by a worker (server.pdf.compose.html_pdf_from_args
-    takes the same `args`): PyMuPDF is not thread-safe, and a layout of several pages would
-    stall every socket of the process. Call it outside any transaction; `failed` is the
-    error code answered when the worker fails."""
-    out = storage.tmp_dir() / f"compose-{secrets.token_hex(16)}.pdf"
-    timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
-    try:
-        pool().call("html_pdf", {**args, "out": str(out)}, timeout=timeout, wait=EXPORT_WAIT)
-        return out.read_bytes()
-    except PoolBusy:
-        raise Unavailable("renderer_busy") from None
-    except PoolError:
-        raise Invalid(failed) from None
-    finally:
-        out.unlink(missing_ok=True)
-
-
-def background_pool(app: Flask | None = None) -> Pool:
-    """One low-priority worker for work nobody waits for (thumbnails ahead of readers)."""
-    config = (app or current_app).config
-    return shared_pool(1, config["PDF_WORKER_MEMORY_MB"], nice=10)
-
-
-def limits(app: Flask | None = None) -> Limits:
-    config = (app or current_app).config
-    return Limits(max_pages=config.get("PDF_MAX_PAGES", Limits.max_pages))
-
-
 def ocr_language(app: Flask) -> str:
     return str(app.config.get("OCR_LANGUAGE", OCR_LANGUAGE))
 
@@ -137,28 +102,18 @@ def _processing_slots(app: Flask) -> threading.BoundedSemaphore:
 def schedule(document_id: int) -> None:
     """Start processing the document once the current transaction commits."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    db.session.info.setdefault("document_jobs", []).append((app, document_id))
+    after_commit(lambda: start(app, document_id))
 
 
 def after_commit_cleanup(originals: list[str], pdfs: list[str]) -> None:
     """Delete these files once the current transaction commits (nobody refers to them)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    db.session.info.setdefault("document_cleanup", []).append((app, originals, pdfs))
 
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    for app, document_id in session.info.pop("document_jobs", []):
-        start(app, document_id)
-    for app, originals, pdfs in session.info.pop("document_cleanup", []):
+    def remove() -> None:
         with app.app_context():
             storage.remove_unreferenced(originals, pdfs)
 
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("document_jobs", None)
-    session.info.pop("document_cleanup", None)
+    after_commit(remove)
 
 
 def start(app: Flask, document_id: int) -> None:
@@ -241,7 +196,7 @@ class Job:
         self.pdf_sha = doc.pdf_sha256
         self.confidential = doc.confidential
         self.total = doc.page_count or doc.progress_total
-        stage = doc.stage or "pages"
+        stage: DocumentStage | Literal["done"] = doc.stage or "pages"
         db.session.rollback()  # hold no connection while waiting for a worker
 
         slots = _processing_slots(self.app)
@@ -314,7 +269,7 @@ class Job:
 
     # Stages -----------------------------------------------------------------------------
 
-    def pages(self) -> str:
+    def pages(self) -> DocumentStage | Literal["done"]:
         """Sanitise and extract; returns the next stage ("ocr" or "done")."""
         remove_pages(self.document_id)
         self._claim_check(progress_done=0, stage="pages")
@@ -326,11 +281,7 @@ class Job:
         self._flushed_at = time.monotonic()
         result = pool(self.app).call(
             "process",
-            {
-                "path": str(storage.original_path(self.original_sha)),
-                "pdf_dir": str(storage.pdf_dir()),
-                "limits": limits(self.app).to_dict(),
-            },
+            _process_args(self.original_sha),
             timeout=config["PDF_JOB_TIMEOUT_SECONDS"] + 2 * pages,
             idle_timeout=120,
             on_message=self._on_message,
@@ -339,31 +290,13 @@ class Job:
         self._flush()
         return self._apply(result)
 
-    def _apply(self, result: dict[str, Any]) -> str:
-        needs_ocr = list(result.get("needs_ocr") or [])
-        tesseract = tessdata(self.app) is not None
-        next_stage = "ocr" if needs_ocr and tesseract else "done"
-        info = {
-            "metadata": result.get("metadata") or {},
-            "warnings": [
-                {"code": code, "params": _warning_params(code, result)}
-                for code in result.get("warnings") or []
-            ],
-            "skipped_pages": result.get("skipped_pages") or [],
-            "ocr_pages": needs_ocr,
-            "ocr_available": tesseract,
-        }
-        self.pdf_sha = result["pdf_sha256"]
-        self.total = int(result["page_count"]) + (len(needs_ocr) if next_stage == "ocr" else 0)
-        self._claim_check(
-            pdf_sha256=self.pdf_sha,
-            page_count=int(result["page_count"]),
-            outline=result.get("outline") or [],
-            info=info,
-            stage=next_stage,
-            progress_done=self.done,
-            progress_total=self.total,
+    def _apply(self, result: dict[str, Any]) -> DocumentStage | Literal["done"]:
+        next_stage, values = processed(result, ocr_available=tessdata(self.app) is not None)
+        self.pdf_sha = values["pdf_sha256"]
+        self.total = values["page_count"] + (
+            len(values["info"]["ocr_pages"]) if next_stage == "ocr" else 0
         )
+        self._claim_check(**values, progress_done=self.done, progress_total=self.total)
         db.session.commit()
         return next_stage
 
@@ -411,8 +344,6 @@ class Job:
             self._progress()
 
     def finish(self) -> Document | None:
-        from server.documents.serialize import document_json
-
         self._claim_check()
         doc = db.session.get(Document, self.document_id)
         assert doc is not None
@@ -426,20 +357,22 @@ class Job:
         doc.claimed_by = None
         doc.progress_done = doc.progress_total = max(self.total, doc.page_count)
         db.session.flush()
-        notify(staff_room(doc.meeting_id), "document.ready", {"document": document_json(doc)})
+        notify(
+            staff_room(doc.meeting_id), "document.ready", {"document": jsonable(document_out(doc))}
+        )
         db.session.commit()
         return doc
 
     def fail(self, code: str, params: dict[str, Any]) -> None:
-        from server.documents.serialize import document_json
-
         db.session.rollback()
         doc = db.session.get(Document, self.document_id)
         if doc is None or doc.status != "processing" or doc.claimed_by != self.token:
             db.session.rollback()
             return
         mark_failed(doc, code, params)
-        notify(staff_room(doc.meeting_id), "document.failed", {"document": document_json(doc)})
+        notify(
+            staff_room(doc.meeting_id), "document.failed", {"document": jsonable(document_out(doc))}
+        )
         db.session.commit()
 
     def thumbnails(self) -> None:
@@ -465,10 +398,45 @@ class Job:
             log.info("thumbnails of document %s not made: %s", self.document_id, err.code)
 
 
+def _process_args(original_sha: str) -> dict[str, Any]:
+    """The worker's "process" request for an original upload (call in an app context)."""
+    return {
+        "path": str(storage.original_path(original_sha)),
+        "pdf_dir": str(storage.pdf_dir()),
+        "limits": limits().to_dict(),
+    }
+
+
 def _warning_params(code: str, result: dict[str, Any]) -> dict[str, Any]:
     if code == "document_pages_skipped":
         return {"pages": ", ".join(str(p) for p in result.get("skipped_pages") or [])}
     return {}
+
+
+def processed(
+    result: dict[str, Any], *, ocr_available: bool
+) -> tuple[DocumentStage | Literal["done"], dict[str, Any]]:
+    """What a worker's "process" result sets on its document, and the stage that follows
+    ("ocr" when scanned pages wait for recognition and OCR is available, else "done")."""
+    needs_ocr = list(result.get("needs_ocr") or [])
+    next_stage: DocumentStage | Literal["done"] = "ocr" if needs_ocr and ocr_available else "done"
+    info = {
+        "metadata": result.get("metadata") or {},
+        "warnings": [
+            {"code": code, "params": _warning_params(code, result)}
+            for code in result.get("warnings") or []
+        ],
+        "skipped_pages": result.get("skipped_pages") or [],
+        "ocr_pages": needs_ocr,
+        "ocr_available": ocr_available,
+    }
+    return next_stage, {
+        "pdf_sha256": result["pdf_sha256"],
+        "page_count": int(result["page_count"]),
+        "outline": result.get("outline") or [],
+        "info": info,
+        "stage": next_stage,
+    }
 
 
 #: Codes of the pool's own failures, as the messages people read.
@@ -550,38 +518,30 @@ def write_ocr(document_id: int, number: int, payload: dict[str, Any]) -> None:
     search.engine().index([(page.id, text.folded)])
 
 
-def process_inline(document: Document) -> None:
-    """Process in this process, synchronously (the demo seed and the CLI; never a server).
+def process_now(document: Document) -> None:
+    """Process at once, waiting for a worker (the demo seed and the CLI; never a request).
 
-    Runs the same pipeline a worker runs; the caller commits.
+    The same worker operation and the same writes as a job; the caller commits.
     """
-    from server.pdf import pipeline
-
     records: list[dict[str, Any]] = []
 
     def collect(message: dict[str, Any]) -> None:
         if message.get("type") == "page":
             records.append(message["page"])
 
-    result = pipeline.process(
-        storage.original_path(document.original_sha256 or ""),
-        storage.pdf_dir(),
-        limits(),
-        collect,
+    result = pool().call(
+        "process",
+        _process_args(document.original_sha256 or ""),
+        timeout=current_app.config["PDF_JOB_TIMEOUT_SECONDS"],
+        on_message=collect,
+        wait=600,
     )
     remove_pages(document.id)
     write_pages(document.id, records)
-    document.pdf_sha256 = result["pdf_sha256"]
-    document.page_count = int(result["page_count"])
-    document.outline = result.get("outline") or []
-    document.info = {
-        "metadata": result.get("metadata") or {},
-        "warnings": [{"code": c, "params": {}} for c in result.get("warnings") or []],
-        "skipped_pages": result.get("skipped_pages") or [],
-        "ocr_pages": result.get("needs_ocr") or [],
-        "ocr_available": False,
-    }
-    document.searchable = not result.get("needs_ocr")
+    _, values = processed(result, ocr_available=False)
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.searchable = not values["info"]["ocr_pages"]
     document.status = "ready"
     document.stage = None
     document.claimed_by = None
@@ -613,8 +573,6 @@ def _pid_gone(claimed_by: str | None) -> bool:
 
 def claim_stale(app: Flask) -> list[int]:
     """Claim processing documents whose process died; start them here. Returns their ids."""
-    from server.documents.serialize import document_json
-
     now = utcnow()
     claimed: list[int] = []
     rows = db.session.execute(
@@ -648,7 +606,9 @@ def claim_stale(app: Flask) -> list[int]:
                 assert doc is not None
                 mark_failed(doc, "document_processing_interrupted")
                 notify(
-                    staff_room(doc.meeting_id), "document.failed", {"document": document_json(doc)}
+                    staff_room(doc.meeting_id),
+                    "document.failed",
+                    {"document": jsonable(document_out(doc))},
                 )
             db.session.commit()
             continue

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, request, send_file
+from flask import Blueprint, Response, request, send_file
 from flask_login import current_user
 
 from server.api import operation
-from server.documents import bp, services
+from server.documents import services
 from server.documents.schemas import (
     DeletedOut,
     DocumentDetailOut,
@@ -23,14 +21,17 @@ from server.documents.schemas import (
     ReadIn,
     ReadListOut,
     ReadOut,
+    ReadState,
     SearchOut,
     SearchQuery,
     UploadForm,
     VersionForm,
 )
-from server.documents.serialize import document_json
+from server.documents.serialize import document_out
 from server.extensions import db
-from server.meetings import services as meetings
+from server.meetings.serialize import follow_out
+
+bp = Blueprint("documents", __name__, url_prefix="/api")
 
 TAG = "documents"
 
@@ -61,7 +62,7 @@ def _upload() -> services.Upload | None:
     "`document.failed`. A file that is not a PDF answers 415; encrypted, empty, damaged "
     "beyond repair, pages of absurd size or images too large 422; over the size limit 413.",
 )
-def upload_document(agenda_item_id: int, form: UploadForm) -> Any:
+def upload_document(agenda_item_id: int, form: UploadForm) -> DocumentOut:
     doc = services.upload_document(
         current_user,
         agenda_item_id,
@@ -73,7 +74,7 @@ def upload_document(agenda_item_id: int, form: UploadForm) -> Any:
     )
     db.session.commit()
     _, meeting = services.get_document(current_user, doc.id)
-    return services.view_for(current_user, meeting).json(doc)
+    return services.view_for(current_user, meeting).out(doc)
 
 
 @bp.post("/documents/<int:document_id>/versions")
@@ -86,11 +87,11 @@ def upload_document(agenda_item_id: int, form: UploadForm) -> Any:
     response=DocumentOut,
     status=202,
 )
-def upload_document_version(document_id: int, form: VersionForm) -> Any:
+def upload_document_version(document_id: int, form: VersionForm) -> DocumentOut:
     doc = services.upload_version(current_user, document_id, _upload())
     db.session.commit()
     _, meeting = services.get_document(current_user, doc.id)
-    return services.view_for(current_user, meeting).json(doc)
+    return services.view_for(current_user, meeting).out(doc)
 
 
 @bp.get("/meetings/<int:meeting_id>/documents")
@@ -100,16 +101,16 @@ def upload_document_version(document_id: int, form: VersionForm) -> Any:
     tag=TAG,
     response=DocumentListOut,
 )
-def list_documents(meeting_id: int) -> dict[str, Any]:
+def list_documents(meeting_id: int) -> DocumentListOut:
     docs, view = services.list_documents(current_user, meeting_id)
-    return {"documents": [view.json(d) for d in docs]}
+    return DocumentListOut(documents=[view.out(d) for d in docs])
 
 
 @bp.get("/documents/<int:document_id>")
 @operation(
     "getDocument", "A document with its pages and outline", tag=TAG, response=DocumentDetailOut
 )
-def get_document(document_id: int) -> dict[str, Any]:
+def get_document(document_id: int) -> DocumentDetailOut:
     doc, meeting = services.get_document(current_user, document_id)
     return services.view_for(current_user, meeting).detail(doc)
 
@@ -122,21 +123,21 @@ def get_document(document_id: int) -> dict[str, Any]:
     body=DocumentUpdateIn,
     response=DocumentOut,
 )
-def update_document(document_id: int, body: DocumentUpdateIn) -> dict[str, Any]:
+def update_document(document_id: int, body: DocumentUpdateIn) -> DocumentOut:
     doc = services.update_document(current_user, document_id, **body.model_dump(exclude_unset=True))
     db.session.commit()
     _, meeting = services.get_document(current_user, doc.id)
-    return services.view_for(current_user, meeting).json(doc)
+    return services.view_for(current_user, meeting).out(doc)
 
 
 @bp.delete("/documents/<int:document_id>")
 @operation(
     "deleteDocument", "Delete an unpublished document (secretariat)", tag=TAG, response=DeletedOut
 )
-def delete_document(document_id: int) -> dict[str, Any]:
+def delete_document(document_id: int) -> DeletedOut:
     deleted = services.delete_document(current_user, document_id)
     db.session.commit()
-    return {"deleted": True, "document_id": deleted}
+    return DeletedOut(deleted=True, document_id=deleted)
 
 
 @bp.post("/documents/<int:document_id>/publish")
@@ -149,14 +150,14 @@ def delete_document(document_id: int) -> dict[str, Any]:
     "council's `publish_days_before` before the session start still publishes, and answers "
     '`late: true` with a `warning` {"code": "published_late", "message"}.',
 )
-def publish_document(document_id: int) -> dict[str, Any]:
+def publish_document(document_id: int) -> PublishOut:
     result = services.publish_document(current_user, document_id)
     db.session.commit()
-    return {
-        "document": document_json(result.document, previous_version_id=result.previous_version_id),
-        "late": result.late,
-        "warning": result.warning,
-    }
+    return PublishOut(
+        document=document_out(result.document, previous_version_id=result.previous_version_id),
+        late=result.late,
+        warning=result.warning,
+    )
 
 
 def _image_headers(response: Response, etag: str) -> Response:
@@ -204,8 +205,8 @@ def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Respon
     tag=TAG,
     response=PageTextOut,
 )
-def get_page_text(document_id: int, page: int) -> dict[str, Any]:
-    return services.page_text_json(current_user, document_id, page)
+def get_page_text(document_id: int, page: int) -> PageTextOut:
+    return services.page_text(current_user, document_id, page)
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -234,7 +235,7 @@ def download_document(document_id: int) -> Response:
     '"ngan sach" finds "ngân sách" and "đ" matches "d". Results are pages, best first, '
     "with a snippet, highlight offsets in it and the boxes of the matched words.",
 )
-def search_documents(meeting_id: int, query: SearchQuery) -> dict[str, Any]:
+def search_documents(meeting_id: int, query: SearchQuery) -> SearchOut:
     return services.search_documents(
         current_user, meeting_id, query.q, document_id=query.document_id, limit=query.limit
     )
@@ -248,19 +249,17 @@ def search_documents(meeting_id: int, query: SearchQuery) -> dict[str, Any]:
     body=ReadIn,
     response=ReadOut,
 )
-def record_document_read(document_id: int, body: ReadIn) -> dict[str, Any]:
+def record_document_read(document_id: int, body: ReadIn) -> ReadOut:
     row = services.record_read(current_user, document_id, body.page)
     db.session.commit()
     if row is None:
-        return {"recorded": False, "read": None}
-    return {
-        "recorded": True,
-        "read": {
-            "max_page": row.max_page,
-            "pages_read": len(row.pages or []),
-            "last_read_at": row.last_read_at.isoformat(),
-        },
-    }
+        return ReadOut(recorded=False, read=None)
+    return ReadOut(
+        recorded=True,
+        read=ReadState(
+            max_page=row.max_page, pages_read=len(row.pages or []), last_read_at=row.last_read_at
+        ),
+    )
 
 
 @bp.get("/documents/<int:document_id>/reads")
@@ -270,7 +269,7 @@ def record_document_read(document_id: int, body: ReadIn) -> dict[str, Any]:
     tag=TAG,
     response=ReadListOut,
 )
-def list_document_reads(document_id: int) -> dict[str, Any]:
+def list_document_reads(document_id: int) -> ReadListOut:
     return services.list_reads(current_user, document_id)
 
 
@@ -282,7 +281,7 @@ def list_document_reads(document_id: int) -> dict[str, Any]:
     body=FollowIn,
     response=FollowOut,
 )
-def set_follow(meeting_id: int, body: FollowIn) -> dict[str, Any]:
+def set_follow(meeting_id: int, body: FollowIn) -> FollowOut:
     meeting = services.set_follow(current_user, meeting_id, body.document_id, body.page)
     db.session.commit()
-    return {"follow": meetings.follow_json(meeting)}
+    return FollowOut(follow=follow_out(meeting))

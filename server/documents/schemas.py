@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, Field, HttpUrl, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
-
-DocumentKind = Literal["main", "reference", "link"]
-DocumentStatus = Literal["processing", "ready", "failed"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from server.api import Strict, Timestamp
+from server.documents.kinds import DocumentKind, DocumentStatus
+from server.meetings.schemas import FollowTarget
 
 
 class Message(BaseModel):
@@ -27,7 +22,7 @@ class Progress(BaseModel):
 class ReadState(BaseModel):
     max_page: int
     pages_read: int
-    last_read_at: str | None
+    last_read_at: Timestamp | None
 
 
 class DocumentOut(BaseModel):
@@ -50,8 +45,8 @@ class DocumentOut(BaseModel):
     previous_version_id: int | None
     is_latest: bool
     published: bool
-    published_at: str | None
-    created_at: str | None
+    published_at: Timestamp | None
+    created_at: Timestamp | None
     searchable: bool
     downloadable: bool
     #: True when this user's reading is recorded (members of the council).
@@ -194,8 +189,8 @@ class ReadOut(BaseModel):
 class ReaderOut(BaseModel):
     user_id: int
     full_name: str
-    first_opened_at: str
-    last_read_at: str
+    first_opened_at: Timestamp
+    last_read_at: Timestamp
     pages_read: int
     max_page: int
 
@@ -212,10 +207,5 @@ class FollowIn(Strict):
     page: int = Field(default=1, ge=1)
 
 
-class FollowState(BaseModel):
-    document_id: int
-    page: int
-
-
 class FollowOut(BaseModel):
-    follow: FollowState | None
+    follow: FollowTarget | None

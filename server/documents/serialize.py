@@ -7,6 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.documents.models import Document, DocumentPage, DocumentRead
+from server.documents.schemas import (
+    DocumentDetailOut,
+    DocumentOut,
+    Message,
+    OutlineEntry,
+    PageOut,
+    Progress,
+    ReadState,
+)
 from server.extensions import db
 from server.i18n import translate
 
@@ -64,7 +73,7 @@ class DocumentView:
             }
         return self._reads.get(document_id)
 
-    def json(self, doc: Document) -> dict[str, Any]:
+    def out(self, doc: Document) -> DocumentOut:
         if self._latest is None or self._ids is None:
             self._load_versions()
         assert self._latest is not None
@@ -72,7 +81,7 @@ class DocumentView:
         series = doc.series_id or doc.id
         previous = self._ids.get((series, doc.version - 1))
         read = self._read(doc.id)
-        return document_json(
+        return document_out(
             doc,
             is_latest=doc.version >= self._latest.get(series, doc.version),
             previous_version_id=previous,
@@ -80,7 +89,7 @@ class DocumentView:
             reads_recorded=self.member,
         )
 
-    def detail(self, doc: Document) -> dict[str, Any]:
+    def detail(self, doc: Document) -> DocumentDetailOut:
         pages = db.session.execute(
             sa.select(
                 DocumentPage.number,
@@ -94,36 +103,38 @@ class DocumentView:
             .where(DocumentPage.document_id == doc.id)
             .order_by(DocumentPage.number)
         ).all()
-        return self.json(doc) | {
-            "pages": [
-                {
-                    "number": n,
-                    "width": w,
-                    "height": h,
-                    "rotation": r,
-                    "label": label,
-                    "has_text": bool(has_text),
-                    "ocr": bool(ocr),
-                }
+        return DocumentDetailOut(
+            **dict(self.out(doc)),
+            pages=[
+                PageOut(
+                    number=n,
+                    width=w,
+                    height=h,
+                    rotation=r,
+                    label=label,
+                    has_text=bool(has_text),
+                    ocr=bool(ocr),
+                )
                 for n, w, h, r, label, has_text, ocr in pages
             ],
-            "outline": list(doc.outline or []),
-        }
+            outline=[OutlineEntry.model_validate(entry) for entry in doc.outline or []],
+        )
 
 
-def _message(code: str, params: dict[str, Any] | None = None) -> dict[str, str]:
-    return {"code": code, "message": translate(code, **(params or {}))}
+def _message(code: str, params: dict[str, Any] | None = None) -> Message:
+    return Message(code=code, message=translate(code, **(params or {})))
 
 
-def document_json(
+def document_out(
     doc: Document,
     *,
     is_latest: bool = True,
     previous_version_id: int | None = None,
     read: DocumentRead | None = None,
     reads_recorded: bool = False,
-) -> dict[str, Any]:
-    """The Document JSON. Without a viewer (events, staff notices) `read` is null."""
+) -> DocumentOut:
+    """A document as the API shows it. Without a viewer (events, staff notices) `read` is
+    null."""
     info = doc.info or {}
     error = None
     if doc.status == "failed" and doc.error_code:
@@ -132,38 +143,38 @@ def document_json(
     if doc.status == "ready" and doc.kind != "link" and not doc.searchable:
         warnings.append(_message("document_not_searchable"))
     has_file = doc.kind != "link"
-    return {
-        "id": doc.id,
-        "meeting_id": doc.meeting_id,
-        "agenda_item_id": doc.agenda_item_id,
-        "title": doc.title,
-        "kind": doc.kind,
-        "url": doc.url,
-        "confidential": doc.confidential,
-        "status": doc.status,
-        "error": error,
-        "warnings": warnings,
-        "progress": {"done": doc.progress_done, "total": doc.progress_total},
-        "page_count": doc.page_count,
-        "filename": doc.filename,
-        "size_bytes": doc.size_bytes,
-        "version": doc.version,
-        "series_id": doc.series_id or doc.id,
-        "previous_version_id": previous_version_id,
-        "is_latest": is_latest,
-        "published": doc.published_at is not None,
-        "published_at": _iso(doc.published_at),
-        "created_at": _iso(doc.created_at),
-        "searchable": bool(doc.searchable) if has_file else False,
-        "downloadable": has_file and doc.status == "ready" and not doc.confidential,
-        "reads_recorded": reads_recorded,
-        "read": (
-            {
-                "max_page": read.max_page,
-                "pages_read": len(read.pages or []),
-                "last_read_at": _iso(read.last_read_at),
-            }
+    return DocumentOut(
+        id=doc.id,
+        meeting_id=doc.meeting_id,
+        agenda_item_id=doc.agenda_item_id,
+        title=doc.title,
+        kind=doc.kind,
+        url=doc.url,
+        confidential=doc.confidential,
+        status=doc.status,
+        error=error,
+        warnings=warnings,
+        progress=Progress(done=doc.progress_done, total=doc.progress_total),
+        page_count=doc.page_count,
+        filename=doc.filename,
+        size_bytes=doc.size_bytes,
+        version=doc.version,
+        series_id=doc.series_id or doc.id,
+        previous_version_id=previous_version_id,
+        is_latest=is_latest,
+        published=doc.published_at is not None,
+        published_at=doc.published_at,
+        created_at=doc.created_at,
+        searchable=bool(doc.searchable) if has_file else False,
+        downloadable=has_file and doc.status == "ready" and not doc.confidential,
+        reads_recorded=reads_recorded,
+        read=(
+            ReadState(
+                max_page=read.max_page,
+                pages_read=len(read.pages or []),
+                last_read_at=read.last_read_at,
+            )
             if read is not None
             else None
         ),
-    }
+    )

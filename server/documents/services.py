@@ -15,18 +15,27 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 
+from server import rendering, storage
 from server.accounts.models import User
-from server.audit import service as audit
+from server.api import jsonable
 from server.db import utcnow
-from server.documents import processing, search, storage
+from server.documents import processing, search
 from server.documents.models import Document, DocumentPage, DocumentRead
-from server.documents.serialize import DocumentView, document_json
+from server.documents.schemas import (
+    Message,
+    PageTextOut,
+    ReaderOut,
+    ReadListOut,
+    SearchOut,
+    SearchResult,
+)
+from server.documents.serialize import DocumentView, document_out
 from server.documents.textfold import (
     PageText,
     exact_count,
@@ -46,11 +55,16 @@ from server.errors import (
     Unavailable,
     UnsupportedMediaType,
 )
+from server.events.decisions import Notice, decide
+from server.events.outbox import staff_room
+
+if TYPE_CHECKING:
+    from server.meetings.models import Meeting
+from server.councils import services as councils
 from server.extensions import db
 from server.i18n import translate
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem, Meeting
 from server.pdf.pool import PoolBusy, PoolError, TaskFailed
 from server.pdf.spec import (
     image_name,
@@ -58,7 +72,6 @@ from server.pdf.spec import (
     snap_width,
     sniff,
 )
-from server.realtime.outbox import notify, publish, staff_room
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -80,7 +93,7 @@ class Upload:
 
 
 def is_staff(user: User, meeting: Meeting) -> bool:
-    return access.is_staff_of(user, meeting.council_id)
+    return access.is_staff(user, meeting)
 
 
 def view_for(user: User, meeting: Meeting) -> DocumentView:
@@ -88,7 +101,7 @@ def view_for(user: User, meeting: Meeting) -> DocumentView:
         meeting.id,
         staff=is_staff(user, meeting),
         user_id=user.id,
-        member=access.member_of(user, meeting.council_id) is not None,
+        member=access.member_of(user, meeting) is not None,
     )
 
 
@@ -126,7 +139,7 @@ def list_documents(actor: User, meeting_id: int) -> tuple[list[Document], Docume
     if not is_staff(actor, meeting):
         query = query.where(Document.published_at.is_not(None))
     docs = list(db.session.scalars(query.order_by(Document.id)))
-    order = {item["id"]: n for n, item in enumerate(meetings.agenda(meeting))}
+    order = {item.id: n for n, item in enumerate(meetings.agenda(meeting))}
     docs.sort(
         key=lambda d: (
             order.get(d.agenda_item_id or -1, len(order)),
@@ -135,6 +148,86 @@ def list_documents(actor: User, meeting_id: int) -> tuple[list[Document], Docume
         )
     )
     return docs, view_for(actor, meeting)
+
+
+def processing_queue() -> tuple[int, datetime | None]:
+    """(documents still processing, when the oldest of them was uploaded), every meeting."""
+    count, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(Document.created_at)).where(
+            Document.status == "processing"
+        )
+    ).one()
+    return int(count or 0), oldest
+
+
+def published_versions(meeting_id: int) -> list[Document]:
+    """Every published version of the meeting's documents, in the order they came out."""
+    return list(
+        db.session.scalars(
+            sa.select(Document)
+            .where(Document.meeting_id == meeting_id, Document.published_at.is_not(None))
+            .order_by(Document.published_at, Document.id)
+        )
+    )
+
+
+def documents_by_id(document_ids: set[int]) -> dict[int, Document]:
+    """These documents, by id (no one's access checked: for serialising what was checked)."""
+    if not document_ids:
+        return {}
+    return {
+        d.id: d
+        for d in db.session.scalars(sa.select(Document).where(Document.id.in_(document_ids)))
+    }
+
+
+def earlier_versions(doc: Document) -> list[Document]:
+    """The versions of `doc`'s series older than it."""
+    series = doc.series_id or doc.id
+    return list(
+        db.session.scalars(
+            sa.select(Document).where(Document.series_id == series, Document.version < doc.version)
+        )
+    )
+
+
+def page_size(document_id: int, number: int) -> tuple[float, float] | None:
+    """(width, height) in points of a page of a processed document, or None."""
+    row = db.session.execute(
+        sa.select(DocumentPage.width, DocumentPage.height).where(
+            DocumentPage.document_id == document_id, DocumentPage.number == number
+        )
+    ).first()
+    return (row.width, row.height) if row is not None else None
+
+
+def page_sizes(document_id: int) -> dict[int, tuple[float, float]]:
+    """Every page's (width, height) in points, by page number."""
+    rows = db.session.execute(
+        sa.select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
+            DocumentPage.document_id == document_id
+        )
+    )
+    return {number: (width, height) for number, width, height in rows}
+
+
+def words_json(document_id: int, number: int) -> str | None:
+    """A page's words as stored (JSON text of [[x0, y0, x1, y1, "text"], ...])."""
+    return db.session.scalar(
+        sa.select(DocumentPage.words).where(
+            DocumentPage.document_id == document_id, DocumentPage.number == number
+        )
+    )
+
+
+def all_words_json(document_id: int) -> list[tuple[int, str]]:
+    """(page number, words JSON text) of every page of a document."""
+    rows = db.session.execute(
+        sa.select(DocumentPage.number, DocumentPage.words).where(
+            DocumentPage.document_id == document_id
+        )
+    )
+    return [(int(number), str(words)) for number, words in rows]
 
 
 # --- Upload ------------------------------------------------------------------------------
@@ -182,9 +275,9 @@ def _receive(upload: Upload) -> tuple[Path, dict[str, Any], str]:
         if code:
             raise (UnsupportedMediaType if code in _UNSUPPORTED else Invalid)(code)
         try:
-            facts = processing.pool().call(
+            facts = rendering.pool().call(
                 "probe",
-                {"path": str(received.path), "limits": processing.limits().to_dict()},
+                {"path": str(received.path), "limits": rendering.limits().to_dict()},
                 timeout=current_app.config.get("PDF_PROBE_TIMEOUT_SECONDS", 30),
             )
         except PoolError as err:
@@ -265,14 +358,61 @@ def upload_document(
         db.session.flush()
         doc.series_id = doc.id
         processing.schedule(doc.id)
-    audit.record(
+    decide(
+        "document.uploaded",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"document:{doc.id}",
+        data={"title": doc.title, "kind": kind, "sha256": doc.original_sha256},
+        notices=[
+            Notice(
+                staff_room(meeting.id),
+                "document.created",
+                {"document": jsonable(document_out(doc))},
+            )
+        ],
+    )
+    return doc
+
+
+def add_now(
+    actor: User,
+    agenda_item_id: int,
+    pdf: bytes,
+    *,
+    title: str,
+    kind: str = "main",
+    confidential: bool = False,
+    filename: str | None = None,
+    created_at: datetime | None = None,
+) -> Document:
+    """Attach a PDF made by the server itself and process it at once, waiting for a worker
+    (the demo seed and the benchmarks; never a request: it holds the transaction)."""
+    item, meeting = meetings.get_agenda_item(actor, agenda_item_id)
+    access.require_secretariat(actor, meeting)
+    doc = Document(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        title=title,
+        kind=kind,
+        confidential=confidential,
+        filename=filename or f"{title[:120].replace('/', '-')}.pdf",
+        size_bytes=len(pdf),
+        original_sha256=storage.keep_bytes(pdf),
+        uploaded_by_id=actor.id,
+        created_at=created_at or utcnow(),
+    )
+    db.session.add(doc)
+    db.session.flush()
+    doc.series_id = doc.id
+    processing.process_now(doc)
+    decide(
         "document.uploaded",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"document:{doc.id}",
         data={"title": doc.title, "kind": kind, "sha256": doc.original_sha256},
     )
-    notify(staff_room(meeting.id), "document.created", {"document": document_json(doc)})
     return doc
 
 
@@ -306,17 +446,19 @@ def upload_version(actor: User, document_id: int, upload: Upload | None) -> Docu
     db.session.add(doc)
     db.session.flush()
     processing.schedule(doc.id)
-    audit.record(
+    decide(
         "document.version_uploaded",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"document:{doc.id}",
         data={"series_id": series, "version": doc.version, "sha256": doc.original_sha256},
-    )
-    notify(
-        staff_room(meeting.id),
-        "document.created",
-        {"document": document_json(doc, previous_version_id=old.id)},
+        notices=[
+            Notice(
+                staff_room(meeting.id),
+                "document.created",
+                {"document": jsonable(document_out(doc, previous_version_id=old.id))},
+            )
+        ],
     )
     return doc
 
@@ -324,12 +466,23 @@ def upload_version(actor: User, document_id: int, upload: Upload | None) -> Docu
 # --- Changes -----------------------------------------------------------------------------
 
 
-def _announce_change(doc: Document, meeting: Meeting) -> None:
-    if doc.published_at is not None:
-        view = DocumentView(meeting.id, staff=False)
-        publish(meeting.id, "document.updated", {"document": view.json(doc)})
-    else:
-        notify(staff_room(meeting.id), "document.updated", {"document": document_json(doc)})
+def _changed(docs: list[Document], meeting: Meeting) -> tuple[list[Any], list[Notice]]:
+    """How the room hears of changed versions: published ones as `document.updated` events
+    (as delegates see them), the others as notices to the staff."""
+    view = DocumentView(meeting.id, staff=False)
+    events = [
+        ("document.updated", {"document": jsonable(view.out(doc))})
+        for doc in docs
+        if doc.published_at is not None
+    ]
+    notices = [
+        Notice(
+            staff_room(meeting.id), "document.updated", {"document": jsonable(document_out(doc))}
+        )
+        for doc in docs
+        if doc.published_at is None
+    ]
+    return events, notices
 
 
 def update_document(actor: User, document_id: int, **changes: Any) -> Document:
@@ -337,11 +490,7 @@ def update_document(actor: User, document_id: int, **changes: Any) -> Document:
     if meeting.status == "closed":
         raise Conflict("meeting_closed")
     if "agenda_item_id" in changes and changes["agenda_item_id"] is not None:
-        item = db.session.get(AgendaItem, changes["agenda_item_id"])
-        if item is None:
-            raise NotFound("agenda_item_not_found")
-        if item.meeting_id != meeting.id:
-            raise Invalid("agenda_item_other_meeting")
+        meetings.require_item_of(meeting, changes["agenda_item_id"])
     if changes.get("kind") is not None and (changes["kind"] == "link") != (doc.kind == "link"):
         raise Invalid("document_link_has_file" if doc.kind != "link" else "document_is_link")
     if doc.kind == "link" and changes.get("url"):
@@ -358,15 +507,16 @@ def update_document(actor: User, document_id: int, **changes: Any) -> Document:
                 value = changes[field].strip() if field == "title" else changes[field]
                 setattr(row, field, value)
     db.session.flush()
-    audit.record(
+    events, notices = _changed(series, meeting)
+    decide(
         "document.updated",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"document:{doc.id}",
         data={k: v for k, v in changes.items() if k != "url"},
+        events=events,
+        notices=notices,
     )
-    for row in series:
-        _announce_change(row, meeting)
     return doc
 
 
@@ -393,13 +543,13 @@ def delete_document(actor: User, document_id: int) -> int:
         [s for s in originals if s not in still_used_originals],
         [s for s in pdfs if s not in still_used_pdfs],
     )
-    audit.record(
+    decide(
         "document.deleted",
         actor_id=actor.id,
         meeting_id=meeting_id,
         subject=f"document:{document_id}",
+        notices=[Notice(staff_room(meeting_id), "document.deleted", {"document_id": document_id})],
     )
-    notify(staff_room(meeting_id), "document.deleted", {"document_id": document_id})
     return document_id
 
 
@@ -407,7 +557,7 @@ def delete_document(actor: User, document_id: int) -> int:
 class Published:
     document: Document
     late: bool
-    warning: dict[str, str] | None
+    warning: Message | None
     previous_version_id: int | None
 
 
@@ -425,14 +575,14 @@ def publish_document(actor: User, document_id: int, now: datetime | None = None)
     if doc.kind != "link" and doc.status != "ready":
         raise Conflict("document_not_ready")
     now = now or utcnow()
-    settings = meetings.settings_of(meeting.council)
+    settings = councils.settings_of(meeting.council)
     deadline = meeting.starts_at - timedelta(days=settings.publish_days_before)
     late = now > deadline
     warning = None
     if late:
         starts = meeting.starts_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
         message = translate("published_late", days=settings.publish_days_before, starts=starts)
-        warning = {"code": "published_late", "message": message}
+        warning = Message(code="published_late", message=message)
     doc.published_at = now
     doc.published_by_id = actor.id
     db.session.flush()
@@ -441,17 +591,18 @@ def publish_document(actor: User, document_id: int, now: datetime | None = None)
             Document.series_id == (doc.series_id or doc.id), Document.version == doc.version - 1
         )
     )
-    audit.record(
+    decide(
         "document.published",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"document:{doc.id}",
         data={"title": doc.title, "version": doc.version, "late": late},
-    )
-    publish(
-        meeting.id,
-        "document.published",
-        {"document": document_json(doc, previous_version_id=previous)},
+        events=[
+            (
+                "document.published",
+                {"document": jsonable(document_out(doc, previous_version_id=previous))},
+            )
+        ],
     )
     return Published(document=doc, late=late, warning=warning, previous_version_id=previous)
 
@@ -548,7 +699,7 @@ def render(image: PageImage) -> Path:
     )
     db.session.rollback()  # no connection held while the worker renders
     try:
-        processing.pool().call(
+        rendering.pool().call(
             "render",
             {
                 "pdf": str(image.pdf),
@@ -556,7 +707,7 @@ def render(image: PageImage) -> Path:
                 "width": image.pixel_width,
                 "fmt": image.fmt,
                 "out": str(image.path),
-                "limits": processing.limits().to_dict(),
+                "limits": rendering.limits().to_dict(),
                 "watermark": image.watermark,
                 "photo": photo,
             },
@@ -574,20 +725,20 @@ def render(image: PageImage) -> Path:
     return image.path
 
 
-def page_text_json(actor: User, document_id: int, number: int) -> dict[str, Any]:
+def page_text(actor: User, document_id: int, number: int) -> PageTextOut:
     doc, page = get_page(actor, document_id, number)
-    return {
-        "document_id": doc.id,
-        "page": page.number,
-        "width": page.width,
-        "height": page.height,
-        "rotation": page.rotation,
-        "label": page.label,
-        "words": json.loads(page.words or "[]"),
-        "links": page.links or [],
-        "ocr": page.ocr,
-        "searchable": not page.needs_ocr,
-    }
+    return PageTextOut(
+        document_id=doc.id,
+        page=page.number,
+        width=page.width,
+        height=page.height,
+        rotation=page.rotation,
+        label=page.label,
+        words=json.loads(page.words or "[]"),
+        links=page.links or [],
+        ocr=page.ocr,
+        searchable=not page.needs_ocr,
+    )
 
 
 def download(actor: User, document_id: int) -> tuple[Path, str]:
@@ -600,7 +751,7 @@ def download(actor: User, document_id: int) -> tuple[Path, str]:
     name = doc.filename or f"{doc.title}.pdf"
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
-    audit.record(
+    decide(
         "document.downloaded",
         actor_id=actor.id,
         meeting_id=meeting.id,
@@ -635,7 +786,7 @@ def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[
 
 def search_documents(
     actor: User, meeting_id: int, q: str, *, document_id: int | None, limit: int
-) -> dict[str, Any]:
+) -> SearchOut:
     """Pages of the meeting's documents (latest visible versions) matching every word of q.
 
     The engine ranks candidate pages; the best `limit` after adding bonuses (the words side
@@ -649,7 +800,7 @@ def search_documents(
     titles = _searchable(actor, meeting, document_id)
     hits = search.engine().query(tokens, list(titles), limit * 2)
     if not hits:
-        return {"query": q, "tokens": tokens, "results": []}
+        return SearchOut(query=q, tokens=tokens, results=[])
     rows = db.session.execute(
         sa.select(
             DocumentPage.id,
@@ -682,7 +833,7 @@ def search_documents(
             )
         )
     }
-    results: list[dict[str, Any]] = []
+    results: list[SearchResult] = []
     for score, doc_id, number, row, text, matches in ranked:
         cut = snippet(text, tokens, terms=terms, matches=matches)
         packed = boxes.get(row.id) or b""
@@ -692,18 +843,18 @@ def search_documents(
             if (i + 1) * 16 <= len(packed)
         ]
         results.append(
-            {
-                "document_id": doc_id,
-                "title": titles[doc_id],
-                "page": number,
-                "label": row.label,
-                "snippet": cut.text,
-                "highlights": [list(h) for h in cut.highlights],
-                "rects": rects,
-                "score": score,
-            }
+            SearchResult(
+                document_id=doc_id,
+                title=titles[doc_id],
+                page=number,
+                label=row.label,
+                snippet=cut.text,
+                highlights=[list(h) for h in cut.highlights],
+                rects=[list(r) for r in rects],
+                score=score,
+            )
         )
-    return {"query": q, "tokens": tokens, "results": results}
+    return SearchOut(query=q, tokens=tokens, results=results)
 
 
 # --- Reading receipts --------------------------------------------------------------------
@@ -715,7 +866,7 @@ def record_read(actor: User, document_id: int, page: int) -> DocumentRead | None
     _require_ready(doc)
     if not 1 <= page <= doc.page_count:
         raise Invalid("read_page_out_of_range")
-    if access.member_of(actor, meeting.council_id) is None:
+    if access.member_of(actor, meeting) is None:
         return None
     now = utcnow()
     row = db.session.get(DocumentRead, (doc.id, actor.id))
@@ -733,34 +884,34 @@ def record_read(actor: User, document_id: int, page: int) -> DocumentRead | None
     return row
 
 
-def list_reads(actor: User, document_id: int) -> dict[str, Any]:
+def list_reads(actor: User, document_id: int) -> ReadListOut:
     """Which members opened the document and how far they read (secretariat, chair)."""
     doc, meeting = get_document(actor, document_id)
     access.require_chair_or_secretariat(actor, meeting)
-    member_rows = meetings.members(meeting.council_id)
+    member_rows = councils.members(meeting.council_id)
     names = {user.id: user.full_name for _, user in member_rows}
     reads = db.session.scalars(
         sa.select(DocumentRead)
         .where(DocumentRead.document_id == doc.id)
         .order_by(DocumentRead.first_opened_at)
     )
-    return {
-        "document_id": doc.id,
-        "page_count": doc.page_count,
-        "members": len(member_rows),
-        "reads": [
-            {
-                "user_id": r.user_id,
-                "full_name": names[r.user_id],
-                "first_opened_at": r.first_opened_at.isoformat(),
-                "last_read_at": r.last_read_at.isoformat(),
-                "pages_read": len(r.pages or []),
-                "max_page": r.max_page,
-            }
+    return ReadListOut(
+        document_id=doc.id,
+        page_count=doc.page_count,
+        members=len(member_rows),
+        reads=[
+            ReaderOut(
+                user_id=r.user_id,
+                full_name=names[r.user_id],
+                first_opened_at=r.first_opened_at,
+                last_read_at=r.last_read_at,
+                pages_read=len(r.pages or []),
+                max_page=r.max_page,
+            )
             for r in reads
             if r.user_id in names
         ],
-    }
+    )
 
 
 # --- Follow the chair --------------------------------------------------------------------

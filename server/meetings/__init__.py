@@ -1,7 +1,5 @@
-"""Meetings: councils, sessions, agenda, attendance and speakers."""
+"""Meetings: councils, sessions, agenda, attendance and speakers.
 
-from flask import Blueprint
-
-bp = Blueprint("meetings", __name__, url_prefix="/api")
-
-from server.meetings import messages, routes  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import request
+from flask import Blueprint, request
 from flask_login import current_user
 
+from server.accounts import services as accounts
 from server.accounts.models import Role
 from server.api import operation
-from server.errors import Forbidden, NotFound
+from server.councils import services as councils
+from server.councils.serialize import council_out
 from server.extensions import db
-from server.meetings import access, bp, services
-from server.meetings.models import Council, Meeting
+from server.meetings import access, services
+from server.meetings.models import Meeting, SpeakerRequest
 from server.meetings.schemas import (
     AgendaItemCreateIn,
     AgendaItemOut,
@@ -23,7 +23,6 @@ from server.meetings.schemas import (
     AttendanceOut,
     CheckInIn,
     CheckOutIn,
-    CouncilListOut,
     CurrentItemIn,
     CurrentItemOut,
     HallCodeOut,
@@ -32,99 +31,29 @@ from server.meetings.schemas import (
     MeetingListOut,
     MeetingOut,
     MeetingUpdateIn,
-    MemberListOut,
-    MemberOut,
-    MembershipIn,
     SpeakerListOut,
     SpeakerOrderIn,
     SpeakerOut,
     SpeakIn,
 )
-from server.meetings.serialize import speaker_json
+from server.meetings.serialize import meeting_out, speaker_out
+
+bp = Blueprint("meetings", __name__, url_prefix="/api")
 
 TAG = "meetings"
 
 
-def council_json(council: Council) -> dict[str, Any]:
-    return {
-        "id": council.id,
-        "name": council.name,
-        "level": council.level,
-        "term": council.term,
-        "members": services.member_count(council.id),
-        "settings": services.settings_of(council).model_dump(),
-    }
-
-
-def meeting_detail(meeting: Meeting) -> dict[str, Any]:
+def meeting_detail(meeting: Meeting) -> MeetingDetailOut:
     user = current_user
-    return services.meeting_summary(meeting) | {
-        "council": council_json(meeting.council),
-        "agenda": services.agenda(meeting),
-        "current_agenda_item_id": meeting.current_agenda_item_id,
-        "can_manage": access.is_staff_of(user, meeting.council_id, frozenset({Role.SECRETARY})),
-        "can_chair": access.is_staff_of(
-            user, meeting.council_id, frozenset({Role.CHAIR, Role.SECRETARY})
-        ),
-        "is_member": access.member_of(user, meeting.council_id) is not None,
-    }
-
-
-# --- Councils ------------------------------------------------------------------------
-
-
-@bp.get("/councils")
-@operation("listCouncils", "Councils the user belongs to or runs", tag=TAG, response=CouncilListOut)
-def list_councils() -> dict[str, Any]:
-    return {"councils": [council_json(c) for c in services.list_councils(current_user)]}
-
-
-def _council_for(council_id: int) -> Council:
-    council = db.session.get(Council, council_id)
-    if council is None or not access.can_reach_council(current_user, council_id):
-        raise NotFound("council_not_found")
-    return council
-
-
-def _member_json(membership: Any, user: Any) -> dict[str, Any]:
-    return {
-        "user_id": user.id,
-        "username": user.username,
-        "full_name": user.full_name,
-        "position": user.position,
-        "seat": membership.seat,
-        "group_name": membership.group_name,
-    }
-
-
-@bp.get("/councils/<int:council_id>/members")
-@operation("listCouncilMembers", "The council's elected members", tag=TAG, response=MemberListOut)
-def list_council_members(council_id: int) -> dict[str, Any]:
-    council = _council_for(council_id)
-    return {"members": [_member_json(m, u) for m, u in services.members(council.id)]}
-
-
-@bp.post("/councils/<int:council_id>/members")
-@operation(
-    "addCouncilMember",
-    "Attach a user to the council (secretariat)",
-    tag=TAG,
-    body=MembershipIn,
-    response=MemberOut,
-    status=201,
-)
-def add_council_member(council_id: int, body: MembershipIn) -> dict[str, Any]:
-    council = _council_for(council_id)
-    if not access.is_staff_of(current_user, council.id, frozenset({Role.SECRETARY})):
-        raise Forbidden("forbidden")
-    from server.accounts.services import get_user
-
-    user = get_user(body.user_id)
-    row = services.add_membership(
-        council.id, user.id, is_member=body.is_member, seat=body.seat, group_name=body.group_name
+    return MeetingDetailOut(
+        **dict(meeting_out(meeting)),
+        council=council_out(meeting.council),
+        agenda=services.agenda(meeting),
+        current_agenda_item_id=meeting.current_agenda_item_id,
+        can_manage=access.is_staff(user, meeting, Role.SECRETARY),
+        can_chair=access.is_staff(user, meeting, Role.CHAIR, Role.SECRETARY),
+        is_member=access.member_of(user, meeting) is not None,
     )
-    db.session.commit()
-    return _member_json(row, user)
 
 
 # --- Meetings ------------------------------------------------------------------------
@@ -134,8 +63,8 @@ def add_council_member(council_id: int, body: MembershipIn) -> dict[str, Any]:
 @operation(
     "listMeetings", "Sessions the user may see, newest first", tag=TAG, response=MeetingListOut
 )
-def list_meetings() -> dict[str, Any]:
-    return {"meetings": [services.meeting_summary(m) for m in services.list_meetings(current_user)]}
+def list_meetings() -> MeetingListOut:
+    return MeetingListOut(meetings=[meeting_out(m) for m in services.list_meetings(current_user)])
 
 
 @bp.post("/meetings")
@@ -147,7 +76,7 @@ def list_meetings() -> dict[str, Any]:
     response=MeetingOut,
     status=201,
 )
-def create_meeting(body: MeetingCreateIn) -> dict[str, Any]:
+def create_meeting(body: MeetingCreateIn) -> MeetingOut:
     meeting = services.create_meeting(
         current_user,
         body.council_id,
@@ -158,14 +87,14 @@ def create_meeting(body: MeetingCreateIn) -> dict[str, Any]:
         status=body.status,
     )
     db.session.commit()
-    return services.meeting_summary(meeting)
+    return meeting_out(meeting)
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @operation(
     "getMeeting", "A session with its council and agenda", tag=TAG, response=MeetingDetailOut
 )
-def get_meeting(meeting_id: int) -> dict[str, Any]:
+def get_meeting(meeting_id: int) -> MeetingDetailOut:
     return meeting_detail(access.get_meeting_for(current_user, meeting_id))
 
 
@@ -177,17 +106,17 @@ def get_meeting(meeting_id: int) -> dict[str, Any]:
     body=MeetingUpdateIn,
     response=MeetingOut,
 )
-def update_meeting(meeting_id: int, body: MeetingUpdateIn) -> dict[str, Any]:
+def update_meeting(meeting_id: int, body: MeetingUpdateIn) -> MeetingOut:
     meeting = services.update_meeting(current_user, meeting_id, **body.model_dump())
     db.session.commit()
-    return services.meeting_summary(meeting)
+    return meeting_out(meeting)
 
 
 # --- Agenda --------------------------------------------------------------------------
 
 
-def _item_json(meeting: Meeting, item_id: int) -> dict[str, Any]:
-    return next(i for i in services.agenda(meeting) if i["id"] == item_id)
+def _item_out(meeting: Meeting, item_id: int) -> AgendaItemOut:
+    return next(i for i in services.agenda(meeting) if i.id == item_id)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
@@ -199,10 +128,10 @@ def _item_json(meeting: Meeting, item_id: int) -> dict[str, Any]:
     response=AgendaItemOut,
     status=201,
 )
-def create_agenda_item(meeting_id: int, body: AgendaItemCreateIn) -> dict[str, Any]:
+def create_agenda_item(meeting_id: int, body: AgendaItemCreateIn) -> AgendaItemOut:
     item = services.create_agenda_item(current_user, meeting_id, **body.model_dump())
     db.session.commit()
-    return _item_json(access.get_meeting_for(current_user, meeting_id), item.id)
+    return _item_out(access.get_meeting_for(current_user, meeting_id), item.id)
 
 
 @bp.patch("/agenda/<int:agenda_item_id>")
@@ -213,7 +142,7 @@ def create_agenda_item(meeting_id: int, body: AgendaItemCreateIn) -> dict[str, A
     body=AgendaItemUpdateIn,
     response=AgendaItemOut,
 )
-def update_agenda_item(agenda_item_id: int, body: AgendaItemUpdateIn) -> dict[str, Any]:
+def update_agenda_item(agenda_item_id: int, body: AgendaItemUpdateIn) -> AgendaItemOut:
     changes = body.model_dump(exclude_unset=True)
     done = changes.pop("done", None)
     if changes:
@@ -222,17 +151,17 @@ def update_agenda_item(agenda_item_id: int, body: AgendaItemUpdateIn) -> dict[st
         services.set_item_done(current_user, agenda_item_id, done)
     item, meeting = services.get_agenda_item(current_user, agenda_item_id)
     db.session.commit()
-    return _item_json(meeting, item.id)
+    return _item_out(meeting, item.id)
 
 
 @bp.delete("/agenda/<int:agenda_item_id>")
 @operation(
     "deleteAgendaItem", "Remove an agenda item and its sub-items", tag=TAG, response=AgendaOut
 )
-def delete_agenda_item(agenda_item_id: int) -> dict[str, Any]:
+def delete_agenda_item(agenda_item_id: int) -> AgendaOut:
     meeting = services.delete_agenda_item(current_user, agenda_item_id)
     db.session.commit()
-    return {"agenda": services.agenda(meeting)}
+    return AgendaOut(agenda=services.agenda(meeting))
 
 
 @bp.put("/meetings/<int:meeting_id>/agenda/order")
@@ -243,11 +172,11 @@ def delete_agenda_item(agenda_item_id: int) -> dict[str, Any]:
     body=AgendaOrderIn,
     response=AgendaOut,
 )
-def reorder_agenda(meeting_id: int, body: AgendaOrderIn) -> dict[str, Any]:
+def reorder_agenda(meeting_id: int, body: AgendaOrderIn) -> AgendaOut:
     order = [(e.id, e.parent_id) for e in body.order]
     meeting = services.reorder_agenda(current_user, meeting_id, order)
     db.session.commit()
-    return {"agenda": services.agenda(meeting)}
+    return AgendaOut(agenda=services.agenda(meeting))
 
 
 @bp.put("/meetings/<int:meeting_id>/current-item")
@@ -258,9 +187,9 @@ def reorder_agenda(meeting_id: int, body: AgendaOrderIn) -> dict[str, Any]:
     body=CurrentItemIn,
     response=CurrentItemOut,
 )
-def set_current_agenda_item(meeting_id: int, body: CurrentItemIn) -> dict[str, Any]:
+def set_current_agenda_item(meeting_id: int, body: CurrentItemIn) -> CurrentItemOut:
     meeting = services.set_current_item(current_user, meeting_id, body.agenda_item_id)
-    answer = {"agenda_item_id": meeting.current_agenda_item_id, "status": meeting.status}
+    answer = CurrentItemOut(agenda_item_id=meeting.current_agenda_item_id, status=meeting.status)
     db.session.commit()
     return answer
 
@@ -268,10 +197,9 @@ def set_current_agenda_item(meeting_id: int, body: CurrentItemIn) -> dict[str, A
 # --- Attendance ----------------------------------------------------------------------
 
 
-def _entry(meeting_id: int, user_id: int) -> dict[str, Any]:
+def _entry(meeting_id: int, user_id: int) -> AttendanceEntryOut:
     meeting = access.get_meeting_for(current_user, meeting_id)
-    data = services.attendance(meeting)
-    return next(e for e in data["entries"] if e["user_id"] == user_id)
+    return next(e for e in services.attendance_entries(meeting) if e.user_id == user_id)
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance/check-in")
@@ -285,7 +213,7 @@ def _entry(meeting_id: int, user_id: int) -> dict[str, Any]:
     "for it), online (where allowed) or excused with a reason. The secretariat may record any "
     "state for any member; this is recorded as done by the secretariat.",
 )
-def check_in(meeting_id: int, body: CheckInIn) -> dict[str, Any]:
+def check_in(meeting_id: int, body: CheckInIn) -> AttendanceEntryOut:
     row = services.check_in(
         current_user,
         meeting_id,
@@ -306,7 +234,7 @@ def check_in(meeting_id: int, body: CheckInIn) -> dict[str, Any]:
     body=CheckOutIn,
     response=AttendanceEntryOut,
 )
-def check_out(meeting_id: int, body: CheckOutIn) -> dict[str, Any]:
+def check_out(meeting_id: int, body: CheckOutIn) -> AttendanceEntryOut:
     row = services.check_out(current_user, meeting_id, user_id=body.user_id)
     db.session.commit()
     return _entry(meeting_id, row.user_id)
@@ -319,7 +247,7 @@ def check_out(meeting_id: int, body: CheckOutIn) -> dict[str, Any]:
     tag=TAG,
     response=AttendanceOut,
 )
-def get_attendance(meeting_id: int) -> dict[str, Any]:
+def get_attendance(meeting_id: int) -> AttendanceOut:
     return services.attendance(access.get_meeting_for(current_user, meeting_id))
 
 
@@ -330,24 +258,24 @@ def get_attendance(meeting_id: int) -> dict[str, Any]:
     tag=TAG,
     response=HallCodeOut,
 )
-def get_hall_code(meeting_id: int) -> dict[str, Any]:
+def get_hall_code(meeting_id: int) -> HallCodeOut:
     meeting = access.get_meeting_for(current_user, meeting_id)
     if not current_user.has_role(Role.DISPLAY):
         access.require_staff(current_user, meeting)
     code, remaining = services.hall_code(meeting.id)
     url = f"{request.host_url}#/checkin/{meeting.id}/{code}"
-    return {"code": code, "url": url, "expires_in": remaining}
+    return HallCodeOut(code=code, url=url, expires_in=remaining)
 
 
 # --- Speakers ------------------------------------------------------------------------
 
 
-def _speakers(meeting: Meeting) -> dict[str, Any]:
-    return {
-        "agenda_item_id": meeting.current_agenda_item_id,
-        "speaking_time_seconds": services.settings_of(meeting.council).speaking_time_seconds,
-        "speakers": services.speakers(meeting),
-    }
+def _speakers(meeting: Meeting) -> SpeakerListOut:
+    return SpeakerListOut(
+        agenda_item_id=meeting.current_agenda_item_id,
+        speaking_time_seconds=councils.settings_of(meeting.council).speaking_time_seconds,
+        speakers=services.speakers(meeting),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/speakers")
@@ -359,19 +287,19 @@ def _speakers(meeting: Meeting) -> dict[str, Any]:
     response=SpeakerOut,
     status=201,
 )
-def request_to_speak(meeting_id: int, body: SpeakIn) -> dict[str, Any]:
+def request_to_speak(meeting_id: int, body: SpeakIn) -> SpeakerOut:
     row = services.request_to_speak(
         current_user, meeting_id, kind=body.kind, addressee=body.addressee
     )
     db.session.commit()
-    return speaker_json(row, current_user)
+    return speaker_out(row, current_user.full_name)
 
 
 @bp.get("/meetings/<int:meeting_id>/speakers")
 @operation(
     "listSpeakers", "The speakers' queue of the current item", tag=TAG, response=SpeakerListOut
 )
-def list_speakers(meeting_id: int) -> dict[str, Any]:
+def list_speakers(meeting_id: int) -> SpeakerListOut:
     return _speakers(access.get_meeting_for(current_user, meeting_id))
 
 
@@ -383,21 +311,19 @@ def list_speakers(meeting_id: int) -> dict[str, Any]:
     body=SpeakerOrderIn,
     response=SpeakerListOut,
 )
-def reorder_speakers(meeting_id: int, body: SpeakerOrderIn) -> dict[str, Any]:
+def reorder_speakers(meeting_id: int, body: SpeakerOrderIn) -> SpeakerListOut:
     meeting = services.reorder_speakers(current_user, meeting_id, body.speaker_ids)
     db.session.commit()
     return _speakers(meeting)
 
 
-def _speaker_answer(row: Any) -> dict[str, Any]:
-    from server.accounts.services import get_user
-
-    return speaker_json(row, get_user(row.user_id))
+def _speaker_answer(row: SpeakerRequest) -> SpeakerOut:
+    return speaker_out(row, accounts.get_user(row.user_id).full_name)
 
 
 @bp.post("/speakers/<int:speaker_id>/withdraw")
 @operation("withdrawSpeaker", "Withdraw a request to speak", tag=TAG, response=SpeakerOut)
-def withdraw_speaker(speaker_id: int) -> dict[str, Any]:
+def withdraw_speaker(speaker_id: int) -> SpeakerOut:
     row = services.withdraw_request(current_user, speaker_id)
     db.session.commit()
     return _speaker_answer(row)
@@ -405,7 +331,7 @@ def withdraw_speaker(speaker_id: int) -> dict[str, Any]:
 
 @bp.post("/speakers/<int:speaker_id>/floor")
 @operation("giveFloor", "Give the floor to a waiting speaker (chair)", tag=TAG, response=SpeakerOut)
-def give_floor(speaker_id: int) -> dict[str, Any]:
+def give_floor(speaker_id: int) -> SpeakerOut:
     row = services.give_floor(current_user, speaker_id)
     db.session.commit()
     return _speaker_answer(row)
@@ -415,7 +341,7 @@ def give_floor(speaker_id: int) -> dict[str, Any]:
 @operation(
     "endFloor", "End a speech; the time spoken is recorded (chair)", tag=TAG, response=SpeakerOut
 )
-def end_floor(speaker_id: int) -> dict[str, Any]:
+def end_floor(speaker_id: int) -> SpeakerOut:
     row = services.end_floor(current_user, speaker_id)
     db.session.commit()
     return _speaker_answer(row)

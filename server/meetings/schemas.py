@@ -2,68 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
-from server.api import Id
-from server.meetings.settings import CouncilSettings
-
-AgendaKind = Literal[
-    "section",
-    "report",
-    "submission",
-    "resolution",
-    "review",
-    "discussion",
-    "question",
-    "procedure",
-    "other",
-]
-MeetingStatus = Literal["draft", "scheduled", "in_progress", "closed"]
-AttendanceState = Literal["present", "online", "excused", "absent"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# --- Councils ------------------------------------------------------------------------
-
-
-class CouncilOut(BaseModel):
-    id: int
-    name: str
-    level: str
-    term: str | None
-    members: int
-    settings: CouncilSettings
-
-
-class CouncilListOut(BaseModel):
-    councils: list[CouncilOut]
-
-
-class MemberOut(BaseModel):
-    user_id: int
-    username: str
-    full_name: str
-    position: str | None
-    seat: int | None
-    group_name: str | None
-
-
-class MemberListOut(BaseModel):
-    members: list[MemberOut]
-
-
-class MembershipIn(Strict):
-    user_id: Id
-    is_member: bool = True
-    seat: int | None = Field(default=None, ge=1, le=10000)
-    group_name: str | None = Field(default=None, max_length=200)
-
+from server.api import Id, Strict, Timestamp
+from server.councils.schemas import CouncilOut
+from server.meetings.kinds import (
+    AgendaKind,
+    AgendaStatus,
+    AttendanceMethod,
+    AttendanceState,
+    MeetingStatus,
+    SpeakerKind,
+    SpeakerStatus,
+)
 
 # --- Meetings ------------------------------------------------------------------------
 
@@ -74,8 +27,8 @@ class MeetingOut(BaseModel):
     council_name: str
     title: str
     location: str | None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Timestamp
+    ends_at: Timestamp
     status: MeetingStatus
 
 
@@ -106,11 +59,11 @@ class AgendaItemOut(BaseModel):
     number: str
     depth: int
     title: str
-    kind: str
+    kind: AgendaKind
     presenter: str | None
     description: str | None
-    planned_at: datetime | None
-    status: Literal["pending", "done"]
+    planned_at: Timestamp | None
+    status: AgendaStatus
     is_current: bool
     has_children: bool
 
@@ -185,10 +138,10 @@ class AttendanceEntryOut(BaseModel):
     full_name: str
     seat: int | None
     group_name: str | None
-    state: Literal["present", "online", "excused", "absent", "not_checked_in"]
-    method: str | None
+    state: AttendanceState | Literal["not_checked_in"]
+    method: AttendanceMethod | None
     reason: str | None
-    checked_in_at: datetime | None
+    checked_in_at: Timestamp | None
 
 
 class QuorumOut(BaseModel):
@@ -196,11 +149,14 @@ class QuorumOut(BaseModel):
     reached: bool
 
 
-class AttendanceOut(BaseModel):
+class AttendanceCountsOut(BaseModel):
     members: int
     present: int
     counts: dict[str, int]
     quorum: QuorumOut
+
+
+class AttendanceOut(AttendanceCountsOut):
     entries: list[AttendanceEntryOut]
 
 
@@ -215,7 +171,7 @@ class HallCodeOut(BaseModel):
 
 
 class SpeakIn(Strict):
-    kind: Literal["debate", "question"] = "debate"
+    kind: SpeakerKind = "debate"
     addressee: str | None = Field(default=None, max_length=300)
 
 
@@ -224,13 +180,13 @@ class SpeakerOut(BaseModel):
     agenda_item_id: int
     user_id: int
     full_name: str
-    kind: str
+    kind: SpeakerKind
     addressee: str | None
-    status: Literal["waiting", "speaking", "done", "withdrawn"]
+    status: SpeakerStatus
     position: int
-    requested_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
+    requested_at: Timestamp
+    started_at: Timestamp | None
+    ended_at: Timestamp | None
     spoken_seconds: int | None
 
 
@@ -244,10 +200,8 @@ class SpeakerOrderIn(Strict):
     speaker_ids: list[Id] = Field(max_length=500)
 
 
-class FollowIn(Strict):
-    document_id: Id | None = None
-    page: int = Field(default=1, ge=1, le=100000)
+class FollowTarget(BaseModel):
+    """The document and page every tablet is asked to show ("follow the chair")."""
 
-
-class FollowOut(BaseModel):
-    follow: dict[str, int] | None
+    document_id: int
+    page: int

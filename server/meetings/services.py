@@ -16,9 +16,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from server.accounts.models import Role, User
-from server.audit import service as audit
+from server.api import jsonable
+from server.councils import access as council_access
+from server.councils import services as councils
 from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events.decisions import decide
+from server.events.outbox import publish
 from server.extensions import db
 from server.meetings import access
 from server.meetings.agenda import (
@@ -29,18 +33,24 @@ from server.meetings.agenda import (
     depth_of,
     descendants,
 )
-from server.meetings.models import (
-    AgendaItem,
-    Attendance,
-    Council,
-    CouncilMembership,
-    Meeting,
-    SpeakerRequest,
-)
+from server.meetings.kinds import AttendanceMethod, AttendanceState
+from server.meetings.models import AgendaItem, Attendance, Meeting, SpeakerRequest
 from server.meetings.quorum import Quorum, quorum
-from server.meetings.serialize import agenda_json, attendance_entry_json, speaker_json
-from server.meetings.settings import CouncilSettings, council_settings
-from server.realtime.outbox import publish
+from server.meetings.schemas import (
+    AgendaItemOut,
+    AttendanceCountsOut,
+    AttendanceEntryOut,
+    AttendanceOut,
+    QuorumOut,
+    SpeakerOut,
+)
+from server.meetings.serialize import (
+    agenda_out,
+    attendance_entry_out,
+    follow_out,
+    meeting_out,
+    speaker_out,
+)
 
 #: The hall code changes every this many seconds; the previous code stays valid too.
 HALL_CODE_PERIOD = 30
@@ -48,115 +58,24 @@ HALL_CODE_PERIOD = 30
 PRESENT_STATES = ("present", "online")
 
 
-# --- Councils ------------------------------------------------------------------------
-
-
-def create_council(
-    name: str,
-    *,
-    level: str = "province",
-    term: str | None = None,
-    settings: dict[str, Any] | None = None,
-) -> Council:
-    council = Council(
-        name=name,
-        level=level,
-        term=term,
-        settings=CouncilSettings.model_validate(settings or {}).model_dump(),
-    )
-    db.session.add(council)
-    db.session.flush()
-    return council
-
-
-def get_council(council_id: int) -> Council:
-    council = db.session.get(Council, council_id)
-    if council is None:
-        raise NotFound("council_not_found")
-    return council
-
-
-def settings_of(council: Council) -> CouncilSettings:
-    return council_settings(council.settings)
-
-
-def list_councils(actor: User) -> list[Council]:
-    ids = access.council_ids(actor)
-    query = sa.select(Council).order_by(Council.name)
-    if ids is not None:
-        query = query.where(Council.id.in_(ids))
-    return list(db.session.scalars(query))
-
-
-def add_membership(
-    council_id: int,
-    user_id: int,
-    *,
-    is_member: bool,
-    seat: int | None = None,
-    group_name: str | None = None,
-) -> CouncilMembership:
-    """Attach a user to a council (as an elected member when `is_member`)."""
-    existing = db.session.scalar(
-        sa.select(CouncilMembership).where(
-            CouncilMembership.council_id == council_id, CouncilMembership.user_id == user_id
-        )
-    )
-    if existing is not None:
-        raise Conflict("member_exists")
-    row = CouncilMembership(
-        council_id=council_id,
-        user_id=user_id,
-        is_member=is_member,
-        seat=seat,
-        group_name=group_name,
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def elected_member_of(council_id: int) -> sa.ColumnElement[bool]:
-    """The condition on CouncilMembership for the council's active elected members."""
-    return sa.and_(
-        CouncilMembership.council_id == council_id,
-        CouncilMembership.is_member.is_(True),
-        CouncilMembership.active.is_(True),
-    )
-
-
-def members(council_id: int) -> list[tuple[CouncilMembership, User]]:
-    """The council's active elected members, by seat then name."""
-    rows = db.session.execute(
-        sa.select(CouncilMembership, User)
-        .join(User, User.id == CouncilMembership.user_id)
-        .where(elected_member_of(council_id))
-        .order_by(CouncilMembership.seat, User.full_name)
-    ).all()
-    return [(m, u) for m, u in rows]
-
-
-def member_count(council_id: int) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(CouncilMembership)
-            .where(elected_member_of(council_id))
-        )
-        or 0
-    )
-
-
 # --- Meetings ------------------------------------------------------------------------
+
+
+def meeting_by_id(meeting_id: int) -> Meeting:
+    """A meeting for work the server does by itself (timers, jobs): no one's access checked."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("meeting_not_found")
+    return meeting
 
 
 def list_meetings(actor: User) -> list[Meeting]:
     """Meetings the actor may see, newest first."""
     query = sa.select(Meeting).order_by(Meeting.starts_at.desc())
-    ids = access.council_ids(actor)
+    ids = council_access.council_ids(actor)
     if ids is not None:
         query = query.where(Meeting.council_id.in_(ids))
-        staff_councils = [c for c in ids if access.is_staff_of(actor, c)]
+        staff_councils = [c for c in ids if council_access.is_staff_of(actor, c)]
         query = query.where(
             sa.or_(Meeting.status != "draft", Meeting.council_id.in_(staff_councils))
         )
@@ -173,10 +92,10 @@ def create_meeting(
     location: str | None = None,
     status: str = "draft",
 ) -> Meeting:
-    get_council(council_id)
-    if not access.can_reach_council(actor, council_id):
+    councils.get_council(council_id)
+    if not council_access.can_reach_council(actor, council_id):
         raise NotFound("council_not_found")
-    if not access.is_staff_of(actor, council_id, frozenset({Role.SECRETARY})):
+    if not council_access.is_staff_of(actor, council_id, frozenset({Role.SECRETARY})):
         raise Forbidden("forbidden")
     if ends_at <= starts_at:
         raise Invalid("meeting_dates")
@@ -190,7 +109,7 @@ def create_meeting(
     )
     db.session.add(meeting)
     db.session.flush()
-    audit.record(
+    decide(
         "meeting.created",
         actor_id=actor.id,
         meeting_id=meeting.id,
@@ -209,21 +128,8 @@ def update_meeting(actor: User, meeting_id: int, **changes: Any) -> Meeting:
     if meeting.ends_at <= meeting.starts_at:
         raise Invalid("meeting_dates")
     meeting.updated_at = utcnow()
-    publish(meeting.id, "meeting.updated", {"meeting": meeting_summary(meeting)})
+    publish(meeting.id, "meeting.updated", {"meeting": jsonable(meeting_out(meeting))})
     return meeting
-
-
-def meeting_summary(meeting: Meeting) -> dict[str, Any]:
-    return {
-        "id": meeting.id,
-        "council_id": meeting.council_id,
-        "council_name": meeting.council.name,
-        "title": meeting.title,
-        "location": meeting.location,
-        "starts_at": meeting.starts_at.isoformat(),
-        "ends_at": meeting.ends_at.isoformat(),
-        "status": meeting.status,
-    }
 
 
 def _require_open(meeting: Meeting) -> None:
@@ -240,9 +146,19 @@ def agenda_items(meeting_id: int) -> list[AgendaItem]:
     )
 
 
-def agenda(meeting: Meeting) -> list[dict[str, Any]]:
+def agenda(meeting: Meeting) -> list[AgendaItemOut]:
     """The agenda in reading order, numbered, with the current item marked."""
-    return agenda_json(agenda_items(meeting.id), meeting.current_agenda_item_id)
+    return agenda_out(agenda_items(meeting.id), meeting.current_agenda_item_id)
+
+
+def require_item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    """The agenda item, which must belong to `meeting` (404 unknown, 422 another meeting's)."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("agenda_item_not_found")
+    if item.meeting_id != meeting.id:
+        raise Invalid("agenda_item_other_meeting")
+    return item
 
 
 def _nodes(items: list[AgendaItem]) -> list[Node]:
@@ -258,7 +174,7 @@ def get_agenda_item(actor: User, item_id: int) -> tuple[AgendaItem, Meeting]:
 
 
 def _publish_agenda(meeting: Meeting) -> None:
-    publish(meeting.id, "agenda.updated", {"agenda": agenda(meeting)})
+    publish(meeting.id, "agenda.updated", {"agenda": jsonable(agenda(meeting))})
 
 
 def create_agenda_item(
@@ -353,30 +269,23 @@ def set_current_item(actor: User, meeting_id: int, item_id: int | None) -> Meeti
     access.require_chair_or_secretariat(actor, meeting)
     _require_open(meeting)
     if item_id is not None:
-        item = db.session.get(AgendaItem, item_id)
-        if item is None:
-            raise NotFound("agenda_item_not_found")
-        if item.meeting_id != meeting.id:
-            raise Invalid("agenda_item_other_meeting")
+        require_item_of(meeting, item_id)
     meeting.current_agenda_item_id = item_id
     if meeting.status == "scheduled" and item_id is not None:
         meeting.status = "in_progress"
     meeting.follow_document_id = None
     meeting.follow_page = None
-    audit.record(
+    decide(
         "agenda.current",
         actor_id=actor.id,
         meeting_id=meeting.id,
         subject=f"agenda_item:{item_id}" if item_id else None,
-    )
-    publish(
-        meeting.id,
-        "agenda.current",
-        {
-            "agenda_item_id": item_id,
-            "status": meeting.status,
-            "follow": None,
-        },
+        events=[
+            (
+                "agenda.current",
+                {"agenda_item_id": item_id, "status": meeting.status, "follow": None},
+            )
+        ],
     )
     return meeting
 
@@ -400,14 +309,8 @@ def set_follow(actor: User, meeting: Meeting, document_id: int | None, page: int
     _require_open(meeting)
     meeting.follow_document_id = document_id
     meeting.follow_page = page if document_id is not None else None
-    publish(meeting.id, "follow.updated", {"follow": follow_json(meeting)})
+    publish(meeting.id, "follow.updated", {"follow": jsonable(follow_out(meeting))})
     return meeting
-
-
-def follow_json(meeting: Meeting) -> dict[str, Any] | None:
-    if meeting.follow_document_id is None:
-        return None
-    return {"document_id": meeting.follow_document_id, "page": meeting.follow_page or 1}
 
 
 # --- Attendance ----------------------------------------------------------------------
@@ -439,18 +342,13 @@ def attendance_rows(meeting_id: int) -> dict[int, Attendance]:
     return {row.user_id: row for row in rows}
 
 
-def attendance_entries(meeting: Meeting) -> list[dict[str, Any]]:
+def attendance_entries(meeting: Meeting) -> list[AttendanceEntryOut]:
     """Every member's attendance, by seat then name. Two queries and no ORM objects: this
     goes to every tablet that joins and with every check-in, for councils of up to 500
     members. The attendance is read apart and matched here: as an outer join, PostgreSQL
     planned it over freshly filled tables as a nested loop over every pair (16 ms for 500
     members, against 1 ms for the two reads)."""
-    members = db.session.execute(
-        sa.select(User.id, User.full_name, CouncilMembership.seat, CouncilMembership.group_name)
-        .join(User, User.id == CouncilMembership.user_id)
-        .where(elected_member_of(meeting.council_id))
-        .order_by(CouncilMembership.seat, User.full_name)
-    ).all()
+    members = councils.member_rows(meeting.council_id)
     checked = {
         row.user_id: row
         for row in db.session.execute(
@@ -467,7 +365,7 @@ def attendance_entries(meeting: Meeting) -> list[dict[str, Any]]:
     for user_id, full_name, seat, group_name in members:
         row = checked.get(user_id)
         entries.append(
-            attendance_entry_json(
+            attendance_entry_out(
                 user_id,
                 full_name,
                 seat,
@@ -478,34 +376,68 @@ def attendance_entries(meeting: Meeting) -> list[dict[str, Any]]:
     return entries
 
 
+def checked_in_ids(meeting: Meeting) -> set[int]:
+    """Who is checked in as present (or online where the council allows it), members or not.
+
+    A column read, not objects: it runs on every vote.progress of a 500-seat hall.
+    """
+    counted = councils.settings_of(meeting.council).present_states
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.user_id).where(
+                Attendance.meeting_id == meeting.id, Attendance.state.in_(counted)
+            )
+        )
+    )
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """Members checked in as present (or online where the council allows it).
+
+    Two single-table reads intersected here rather than one join: with the statistics of
+    freshly filled tables (members added and checked in just before the session),
+    PostgreSQL planned the join as a nested loop over every pair, 15 ms for 500 members,
+    on every vote.progress and at every close.
+    """
+    return checked_in_ids(meeting) & councils.member_ids(meeting.council_id)
+
+
+def attendance_state(meeting_id: int, user_id: int) -> AttendanceState | None:
+    return db.session.scalar(
+        sa.select(Attendance.state).where(
+            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id
+        )
+    )
+
+
 def quorum_of(meeting: Meeting) -> Quorum:
-    return _quorum(meeting, [entry["state"] for entry in attendance_entries(meeting)])
+    return _quorum(meeting, [entry.state for entry in attendance_entries(meeting)])
 
 
 def _quorum(meeting: Meeting, states: list[str]) -> Quorum:
     """The quorum from every member's attendance state."""
-    settings = settings_of(meeting.council)
+    settings = councils.settings_of(meeting.council)
     present = sum(1 for state in states if state in settings.present_states)
     return quorum(len(states), present, settings.quorum_numerator, settings.quorum_denominator)
 
 
-def attendance(meeting: Meeting) -> dict[str, Any]:
+def attendance(meeting: Meeting) -> AttendanceOut:
     """Counts, quorum and every member's state."""
     entries = attendance_entries(meeting)
-    return {**attendance_counts(meeting, entries), "entries": entries}
+    return AttendanceOut(**dict(attendance_counts(meeting, entries)), entries=entries)
 
 
-def attendance_counts(meeting: Meeting, entries: list[dict[str, Any]]) -> dict[str, Any]:
+def attendance_counts(meeting: Meeting, entries: list[AttendanceEntryOut]) -> AttendanceCountsOut:
     counts = {s: 0 for s in ("present", "online", "excused", "absent", "not_checked_in")}
     for entry in entries:
-        counts[entry["state"]] += 1
-    q = _quorum(meeting, [entry["state"] for entry in entries])
-    return {
-        "members": q.members,
-        "present": q.present,
-        "counts": counts,
-        "quorum": {"required": q.required, "reached": q.reached},
-    }
+        counts[entry.state] += 1
+    q = _quorum(meeting, [entry.state for entry in entries])
+    return AttendanceCountsOut(
+        members=q.members,
+        present=q.present,
+        counts=counts,
+        quorum=QuorumOut(required=q.required, reached=q.reached),
+    )
 
 
 def check_in(
@@ -513,20 +445,21 @@ def check_in(
     meeting_id: int,
     *,
     user_id: int | None = None,
-    state: str = "present",
+    state: AttendanceState = "present",
     reason: str | None = None,
     code: str | None = None,
 ) -> Attendance:
     """Record a member's attendance: by the member, or by the secretariat for them."""
     meeting = access.get_meeting_for(actor, meeting_id)
     _require_open(meeting)
-    settings = settings_of(meeting.council)
+    settings = councils.settings_of(meeting.council)
     target_id = user_id if user_id is not None else actor.id
     on_behalf = target_id != actor.id
+    method: AttendanceMethod
     if on_behalf:
         access.require_secretariat(actor, meeting)
         target = db.session.get(User, target_id)
-        if target is None or access.member_of(target, meeting.council_id) is None:
+        if target is None or access.member_of(target, meeting) is None:
             raise Invalid("not_a_member_user")
         method = "secretariat"
     else:
@@ -586,22 +519,24 @@ def check_out(actor: User, meeting_id: int, *, user_id: int | None = None) -> At
 
 def _publish_attendance(meeting: Meeting, user_id: int) -> None:
     entries = attendance_entries(meeting)
-    changed = next((e for e in entries if e["user_id"] == user_id), None)
+    changed = next((e for e in entries if e.user_id == user_id), None)
     publish(
-        meeting.id, "attendance.updated", {**attendance_counts(meeting, entries), "entry": changed}
+        meeting.id,
+        "attendance.updated",
+        {**jsonable(attendance_counts(meeting, entries)), "entry": jsonable(changed)},
     )
 
 
 # --- Speakers ------------------------------------------------------------------------
 
 
-def speakers(meeting: Meeting, agenda_item_id: int | None = None) -> list[dict[str, Any]]:
+def speakers(meeting: Meeting, agenda_item_id: int | None = None) -> list[SpeakerOut]:
     """The queue of the given item (default: the current one): speaking, waiting, done."""
     item_id = agenda_item_id or meeting.current_agenda_item_id
     if item_id is None:
         return []
     rows = db.session.execute(
-        sa.select(SpeakerRequest, User)
+        sa.select(SpeakerRequest, User.full_name)
         .join(User, User.id == SpeakerRequest.user_id)
         .where(
             SpeakerRequest.meeting_id == meeting.id,
@@ -618,7 +553,23 @@ def speakers(meeting: Meeting, agenda_item_id: int | None = None) -> list[dict[s
             r[0].started_at or r[0].requested_at,
         ),
     )
-    return [speaker_json(s, u) for s, u in rows]
+    return [speaker_out(s, name) for s, name in rows]
+
+
+def speeches(meeting_id: int) -> list[tuple[SpeakerRequest, str]]:
+    """Every speech given in the meeting (with the speaker's name), in the order given:
+    withdrawn and still waiting requests are not a record."""
+    rows = db.session.execute(
+        sa.select(SpeakerRequest, User.full_name)
+        .join(User, User.id == SpeakerRequest.user_id)
+        .where(
+            SpeakerRequest.meeting_id == meeting_id,
+            SpeakerRequest.status.in_(("speaking", "done")),
+            SpeakerRequest.started_at.is_not(None),
+        )
+        .order_by(SpeakerRequest.started_at, SpeakerRequest.id)
+    ).all()
+    return [(row, str(name)) for row, name in rows]
 
 
 def _publish_speakers(meeting: Meeting, agenda_item_id: int) -> None:
@@ -627,7 +578,7 @@ def _publish_speakers(meeting: Meeting, agenda_item_id: int) -> None:
         "speakers.updated",
         {
             "agenda_item_id": agenda_item_id,
-            "speakers": speakers(meeting, agenda_item_id),
+            "speakers": jsonable(speakers(meeting, agenda_item_id)),
         },
     )
 

@@ -1,7 +1,5 @@
-"""Minutes data (dữ liệu biên bản) of a session: what happened, read back from the record."""
+"""Minutes data (dữ liệu biên bản) of a session: what happened, read back from the record.
 
-from flask import Blueprint
-
-bp = Blueprint("minutes", __name__, url_prefix="/api")
-
-from server.minutes import messages, routes  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Blueprint, Response
 from flask_login import current_user
 
 from server.api import operation
 from server.extensions import db
-from server.minutes import bp, services
+from server.minutes import services
 from server.minutes.schemas import MinutesOut, MinutesQuery
+
+bp = Blueprint("minutes", __name__, url_prefix="/api")
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes")
@@ -27,10 +28,10 @@ from server.minutes.schemas import MinutesOut, MinutesQuery
     "the frozen results of each closed vote; per-name choices appear only for open votes. "
     "Ends with the audit chain's head hash. `format=pdf` answers an attachment.",
 )
-def export_meeting_minutes(meeting_id: int, query: MinutesQuery) -> Any:
+def export_meeting_minutes(meeting_id: int, query: MinutesQuery) -> MinutesOut | Response:
     data = services.minutes_data(current_user, meeting_id)
     if query.format == "json":
-        return data
+        return MinutesOut.model_validate(data)
     # Nothing more to read: end the transaction before the layout, which takes a while.
     db.session.commit()
     pdf, filename = services.minutes_pdf(data)

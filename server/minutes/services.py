@@ -11,27 +11,24 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from server.accounts.models import Role, User, UserRole
-from server.audit.models import AuditEntry, AuditHead
-from server.audit.service import GENESIS_HASH
+from server.accounts import services as accounts
+from server.accounts.models import User
+from server.api import MAX_ID, jsonable
+from server.audit import service as audit
+from server.councils import services as councils
 from server.db import utcnow
-from server.documents import processing
-from server.documents.models import Document
+from server.documents import services as documents
 from server.errors import NotFound
-from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import CouncilMembership, Meeting, SpeakerRequest
 from server.minutes import format as fmt
+from server.pdf.minutes import Block, Heading, MinutesPdf, Para, Table, minutes_pdf_args
+from server.rendering import compose_pdf
 from server.voting import services as voting
-from server.voting.models import Motion
 
 if TYPE_CHECKING:
-    from server.pdf.minutes import Block
-
-MAX_ID = 2**31 - 1
+    from server.meetings.models import Meeting
+    from server.voting.models import Motion
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -54,33 +51,12 @@ def meeting_for_minutes(actor: User, meeting_id: int) -> Meeting:
 # --- Gathering ---------------------------------------------------------------------------
 
 
-def _names(user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids)))
-    return {int(uid): str(name) for uid, name in rows}
-
-
-def _chairs(council_id: int) -> list[str]:
-    """The council's chairs (accounts with the chair role attached to the council)."""
-    rows = db.session.scalars(
-        sa.select(User.full_name)
-        .join(CouncilMembership, CouncilMembership.user_id == User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            CouncilMembership.council_id == council_id,
-            CouncilMembership.active.is_(True),
-            UserRole.role == Role.CHAIR.value,
-        )
-        .order_by(User.full_name)
-    )
-    return list(dict.fromkeys(str(name) for name in rows))
-
-
 def _attendance(meeting: Meeting) -> dict[str, Any]:
     rows = meetings.attendance_rows(meeting.id)
-    data = meetings.attendance(meeting)
-    recorders = _names({r.recorded_by_id for r in rows.values() if r.recorded_by_id is not None})
+    data = jsonable(meetings.attendance(meeting))
+    recorders = accounts.full_names(
+        {r.recorded_by_id for r in rows.values() if r.recorded_by_id is not None}
+    )
     entries = []
     for entry in data["entries"]:
         row = rows.get(entry["user_id"])
@@ -116,33 +92,20 @@ def _attendance(meeting: Meeting) -> dict[str, Any]:
 def _current_times(meeting_id: int) -> dict[int, list[str]]:
     """When each item became current, from the audit log (agenda.current entries)."""
     times: dict[int, list[str]] = defaultdict(list)
-    rows = db.session.execute(
-        sa.select(AuditEntry.subject, AuditEntry.created_at)
-        .where(AuditEntry.meeting_id == meeting_id, AuditEntry.action == "agenda.current")
-        .order_by(AuditEntry.id)
-    )
-    for subject, created_at in rows:
+    for entry in audit.entries_for_meeting(meeting_id, action="agenda.current"):
+        subject = entry.subject
         if subject and subject.startswith("agenda_item:"):
             try:
                 item_id = int(subject.removeprefix("agenda_item:"))
             except ValueError:
                 continue
-            times[item_id].append(created_at.isoformat())
+            times[item_id].append(entry.created_at.isoformat())
     return times
 
 
 def _speakers(meeting_id: int) -> dict[int, list[dict[str, Any]]]:
     """Who took the floor on each item (withdrawn and waiting requests are not a record)."""
-    rows = db.session.execute(
-        sa.select(SpeakerRequest, User.full_name)
-        .join(User, User.id == SpeakerRequest.user_id)
-        .where(
-            SpeakerRequest.meeting_id == meeting_id,
-            SpeakerRequest.status.in_(("speaking", "done")),
-            SpeakerRequest.started_at.is_not(None),
-        )
-        .order_by(SpeakerRequest.started_at, SpeakerRequest.id)
-    ).all()
+    rows = meetings.speeches(meeting_id)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row, name in rows:
         seconds = row.spoken_seconds
@@ -164,11 +127,7 @@ def _speakers(meeting_id: int) -> dict[int, list[dict[str, Any]]]:
 
 def _documents(meeting_id: int) -> dict[int | None, list[dict[str, Any]]]:
     """Published documents (every published version), by agenda item."""
-    rows = db.session.scalars(
-        sa.select(Document)
-        .where(Document.meeting_id == meeting_id, Document.published_at.is_not(None))
-        .order_by(Document.published_at, Document.id)
-    )
+    rows = documents.published_versions(meeting_id)
     out: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for doc in rows:
         out[doc.agenda_item_id].append(
@@ -204,7 +163,7 @@ def _motion(motion: Motion, labels: Any) -> dict[str, Any]:
     if motion.status != "closed" or motion.result is None:
         return data
     # The frozen result, as counted by server.voting.rules when the vote closed.
-    result = voting.result_json(motion, named=True)
+    result = jsonable(voting.result_out(motion, named=True))
     pct = result["percentages"]
     counts = [
         {"key": "yes", "label": labels.yes, "count": result["yes"], "percentage": pct["yes"]},
@@ -292,27 +251,20 @@ def _motion(motion: Motion, labels: Any) -> dict[str, Any]:
 
 
 def _audit_head() -> dict[str, Any]:
-    head = db.session.get(AuditHead, 1)
-    return {
-        "head_hash": head.last_hash if head is not None else GENESIS_HASH,
-        "entries": head.last_id if head is not None else 0,
-    }
+    entries, head_hash = audit.head()
+    return {"head_hash": head_hash, "entries": entries}
 
 
 def minutes_data(actor: User, meeting_id: int) -> dict[str, Any]:
     """The Minutes JSON of a session (see docs/protocol.md, Minutes)."""
     meeting = meeting_for_minutes(actor, meeting_id)
     council = meeting.council
-    labels = meetings.settings_of(council).ballot_labels
+    labels = councils.settings_of(council).ballot_labels
     current = _current_times(meeting.id)
     speakers = _speakers(meeting.id)
-    documents = _documents(meeting.id)
+    published = _documents(meeting.id)
     motions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
-    for motion in db.session.scalars(
-        sa.select(Motion)
-        .where(Motion.meeting_id == meeting.id, Motion.opened_at.is_not(None))
-        .order_by(Motion.opened_at, Motion.id)
-    ):
+    for motion in voting.opened_motions(meeting.id):
         motions[motion.agenda_item_id].append(_motion(motion, labels))
     agenda = [
         {
@@ -327,10 +279,10 @@ def minutes_data(actor: User, meeting_id: int) -> dict[str, Any]:
             "has_children": item["has_children"],
             "became_current_at": current.get(item["id"], []),
             "speakers": speakers.get(item["id"], []),
-            "documents": documents.get(item["id"], []),
+            "documents": published.get(item["id"], []),
             "motions": motions.get(item["id"], []),
         }
-        for item in meetings.agenda(meeting)
+        for item in jsonable(meetings.agenda(meeting))
     ]
     return {
         "council": {"id": council.id, "name": council.name, "term": council.term},
@@ -341,12 +293,12 @@ def minutes_data(actor: User, meeting_id: int) -> dict[str, Any]:
             "starts_at": meeting.starts_at.isoformat(),
             "ends_at": meeting.ends_at.isoformat(),
             "status": meeting.status,
-            "chairs": _chairs(council.id),
+            "chairs": councils.chairs(council.id),
         },
         "ballot_labels": {"yes": labels.yes, "no": labels.no, "abstain": labels.abstain},
         "attendance": _attendance(meeting),
         "agenda": agenda,
-        "unassigned": {"documents": documents.get(None, []), "motions": motions.get(None, [])},
+        "unassigned": {"documents": published.get(None, []), "motions": motions.get(None, [])},
         "audit": _audit_head(),
         "exported_at": utcnow().isoformat(),
         "exported_by": actor.full_name,
@@ -378,8 +330,6 @@ def _speaker_rows(speakers: list[dict[str, Any]]) -> tuple[tuple[str, ...], ...]
 
 
 def _motion_blocks(motion: dict[str, Any], number: str) -> list[Block]:
-    from server.pdf.minutes import Heading, Para, Table
-
     blocks: list[Block] = [
         Heading(f"{number} {motion['title']}", 4),
         Para(f"{motion['kind_text']}, {motion['method_text'].lower()}.", "Hình thức:"),
@@ -502,8 +452,6 @@ def _document_rows(documents: list[dict[str, Any]]) -> tuple[tuple[str, ...], ..
 
 def minutes_document(data: dict[str, Any]) -> Any:
     """The minutes data in words, laid out as blocks for server.pdf.minutes."""
-    from server.pdf.minutes import Heading, MinutesPdf, Para, Table
-
     meeting = data["meeting"]
     attendance = data["attendance"]
     starts = datetime.fromisoformat(meeting["starts_at"])
@@ -660,8 +608,6 @@ def minutes_document(data: dict[str, Any]) -> Any:
 def minutes_pdf(data: dict[str, Any]) -> tuple[bytes, str]:
     """(PDF, file name) of gathered minutes data, laid out off the event loop (call it
     outside any transaction: it needs no database)."""
-    from server.pdf.minutes import minutes_pdf_args
-
     args = minutes_pdf_args(minutes_document(data))
-    pdf = processing.compose_pdf(args, failed="minutes_export_failed")
+    pdf = compose_pdf(args, failed="minutes_export_failed")
     return pdf, fmt.filename(int(data["meeting"]["id"]), "pdf")

@@ -11,7 +11,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from server.extensions import db
+from server.ops.archive import ArchiveError, sha256_file, verify_archive, write_archive
 from server.ops.backup import BackupError, Target, create_backup, restore_backup
+from server.ops.collect import archivist, audit_hasher, collect
 
 backup_cli = AppGroup("backup", help="Back up and restore the database and the stored files.")
 
@@ -83,9 +85,6 @@ def archive_command(
     meeting_id: int, output: Path | None, force: bool, username: str | None
 ) -> None:
     """Write one ZIP with the session's agenda, documents, comments, votes and audit log."""
-    from server.ops.archive import ArchiveError, sha256_file, write_archive
-    from server.ops.collect import archivist, collect
-
     try:
         content = collect(meeting_id, archivist(username), force=force)
     except ArchiveError as exc:
@@ -115,9 +114,6 @@ def archive_command(
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_archive_command(archive: Path) -> None:
     """Check every file of a session archive against its manifest; exit 1 on any problem."""
-    from server.ops.archive import verify_archive
-    from server.ops.collect import audit_hasher
-
     report = verify_archive(archive, audit_hash=audit_hasher)
     if report.ok and report.manifest is not None:
         session = report.manifest.get("session", {})

@@ -11,23 +11,28 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from server import storage
 from server.accounts.models import Role, User, UserRole
 from server.annotations import comments as comment_service
-from server.annotations.models import Comment
+from server.api import jsonable
 from server.audit.service import entries_for_meeting, entry_hash
-from server.documents import storage
-from server.documents.models import Document
+from server.councils import services as councils
+from server.documents import services as documents
+from server.errors import DomainError, NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import Meeting
 from server.ops.archive import ArchiveContent, ArchiveError, agenda_html, sha256_file
+from server.rendering import compose_pdf
 from server.voting import services as voting
 from server.voting.sheet import VIETNAM, result_sheet_pdf
+
+if TYPE_CHECKING:
+    from server.meetings.models import Meeting
 
 
 def archivist(username: str | None) -> User:
@@ -62,10 +67,11 @@ def _when(value: str | None) -> str:
 
 def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveContent:
     """Everything the archive of one session holds, read from the database and storage."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise ArchiveError(f"there is no session with id {meeting_id}")
-    if not access.is_staff_of(actor, meeting.council_id, frozenset({Role.SECRETARY})):
+    try:
+        meeting = meetings.meeting_by_id(meeting_id)
+    except NotFound:
+        raise ArchiveError(f"there is no session with id {meeting_id}") from None
+    if not access.is_staff(actor, meeting, Role.SECRETARY):
         raise ArchiveError(f"{actor.username} is not on the secretariat of this council")
     complete = meeting.status == "closed"
     if not complete and not force:
@@ -86,7 +92,7 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
             "name": council.name,
             "level": council.level,
             "term": council.term,
-            "settings": meetings.settings_of(council).model_dump(),
+            "settings": councils.settings_of(council).model_dump(),
         },
     }
     content = ArchiveContent(session=session, complete=complete)
@@ -96,23 +102,17 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
         )
     content.add_json("session.json", session)
 
-    agenda = meetings.agenda(meeting)
+    agenda = jsonable(meetings.agenda(meeting))
     content.add_json("agenda.json", {"agenda": agenda})
 
-    documents = _documents(content, meeting)
+    document_index = _documents(content, meeting)
     motions = _motions(content, actor, meeting)
 
-    content.add_json("attendance.json", meetings.attendance(meeting))
-    content.add_json("speakers.json", {"speakers": meetings.speakers(meeting)})
+    content.add_json("attendance.json", jsonable(meetings.attendance(meeting)))
+    content.add_json("speakers.json", {"speakers": jsonable(meetings.speakers(meeting))})
 
-    rows = list(
-        db.session.scalars(
-            sa.select(Comment)
-            .where(Comment.meeting_id == meeting.id)
-            .order_by(Comment.created_at, Comment.id)
-        )
-    )
-    content.add_json("comments.json", {"comments": comment_service.comments_json(rows)})
+    rows = comment_service.record_of(meeting.id)
+    content.add_json("comments.json", {"comments": jsonable(comment_service.comments_out(rows))})
 
     content.add_json(
         "audit.json",
@@ -141,32 +141,29 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
     )
 
     by_item_docs: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for d in documents:
+    for d in document_index:
         if d["agenda_item_id"] is not None:
             by_item_docs[d["agenda_item_id"]].append(d)
     by_item_motions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for m in motions:
         if m["agenda_item_id"] is not None:
             by_item_motions[m["agenda_item_id"]].append(m)
-    from server.pdf.compose import html_to_pdf
-
-    content.files["agenda.pdf"] = html_to_pdf(
-        agenda_html(session, agenda, by_item_docs, by_item_motions, complete=complete, when=_when),
-        title=f"Chương trình: {meeting.title}",
-        author=council.name,
+    html = agenda_html(
+        session, agenda, by_item_docs, by_item_motions, complete=complete, when=_when
     )
+    try:
+        content.files["agenda.pdf"] = compose_pdf(
+            {"html": html, "title": f"Chương trình: {meeting.title}", "author": council.name},
+            failed="archive_agenda_failed",
+        )
+    except DomainError as exc:
+        raise ArchiveError(f"the agenda could not be laid out as PDF ({exc.code})") from None
     return content
 
 
 def _documents(content: ArchiveContent, meeting: Meeting) -> list[dict[str, Any]]:
     """Every published version: both files, and an index entry for each."""
-    docs = list(
-        db.session.scalars(
-            sa.select(Document)
-            .where(Document.meeting_id == meeting.id, Document.published_at.is_not(None))
-            .order_by(Document.id)
-        )
-    )
+    docs = sorted(documents.published_versions(meeting.id), key=lambda d: d.id)
     index = []
     for doc in docs:
         folder = f"documents/{doc.series_id or doc.id}-v{doc.version}"
@@ -214,9 +211,9 @@ def _motions(content: ArchiveContent, actor: User, meeting: Meeting) -> list[dic
     _, motions = voting.list_motions(actor, meeting.id)
     out = []
     for motion in motions:
-        data = voting.motion_json(motion, meeting)
+        data = jsonable(voting.motion_out(motion, meeting))
         data["result"] = (
-            voting.result_json(motion, named=True)
+            jsonable(voting.result_out(motion, named=True))
             if motion.status == "closed" and motion.result is not None
             else None
         )

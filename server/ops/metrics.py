@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC
 
-import sqlalchemy as sa
-
 from server.db import utcnow
-from server.documents.models import Document
-from server.extensions import db
+from server.documents import services as documents
 from server.observability import gauge_callback
-from server.voting.models import Motion
+from server.voting import services as voting
 
 
 @gauge_callback("council_open_votes", "Votes open now, across every session (from the database)")
 def open_votes() -> float:
-    return float(db.session.scalar(sa.select(sa.func.count()).where(Motion.status == "open")) or 0)
+    return float(voting.open_vote_count())
 
 
 @gauge_callback(
@@ -28,8 +25,8 @@ def open_votes() -> float:
     "Documents uploaded and not yet processed: the processing queue (from the database)",
 )
 def documents_processing() -> float:
-    count = db.session.scalar(sa.select(sa.func.count()).where(Document.status == "processing"))
-    return float(count or 0)
+    count, _ = documents.processing_queue()
+    return float(count)
 
 
 @gauge_callback(
@@ -37,9 +34,7 @@ def documents_processing() -> float:
     "Age of the oldest document still processing (0 when none): a stuck queue grows it",
 )
 def oldest_processing_seconds() -> float:
-    oldest = db.session.scalar(
-        sa.select(sa.func.min(Document.created_at)).where(Document.status == "processing")
-    )
+    _, oldest = documents.processing_queue()
     if oldest is None:
         return 0.0
     if oldest.tzinfo is None:  # in case a driver hands back a naive UTC value

@@ -1,7 +1,10 @@
-"""Everything that touches PyMuPDF, and nothing else does. Pure: no Flask, no database.
+"""Everything that touches PyMuPDF, and nothing else does. Pure: no Flask, no database. The
+server process imports only the pure modules here (spec, pool, minutes, result_sheet); the
+worker processes run the rest.
 
-compose.py   writing new Vietnamese PDFs (demo documents, result sheets)
-minutes.py   the session's minutes data (dữ liệu biên bản kỳ họp) as an A4 PDF
+compose.py   writing new Vietnamese PDFs from HTML (demo documents, result sheets, minutes)
+minutes.py   the HTML of the session's minutes data (dữ liệu biên bản kỳ họp); pure
+result_sheet.py  the HTML of a vote's result sheet (biên bản kiểm phiếu); pure
 pipeline.py  checking, sanitising, extracting, rendering, OCR (run inside workers)
 safety.py    scanning every object of a PDF for active content
 worker.py    the worker process (python -m server.pdf.worker), JSON lines on stdio

@@ -1,5 +1,5 @@
-"""The session's minutes data (dữ liệu biên bản kỳ họp) as an A4 PDF. Pure: plain values in,
-PDF bytes out.
+"""The session's minutes data (dữ liệu biên bản kỳ họp) laid out for an A4 PDF. Pure: plain
+values in, the HTML a PDF worker lays out (`minutes_pdf_args`) out; no PyMuPDF here.
 
 The caller (server.minutes.services) says everything in words already; this module only lays
 the blocks out, escaping every piece of text (names, titles, reasons come from people).
@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from typing import TypeAlias
-
-from server.pdf.compose import html_pdf_from_args
 
 TITLE = "DỮ LIỆU BIÊN BẢN KỲ HỌP"
 
@@ -139,7 +137,7 @@ def minutes_html(doc: MinutesPdf) -> str:
 
 
 def minutes_pdf_args(doc: MinutesPdf) -> dict[str, str]:
-    """What `html_pdf_from_args` (or a PDF worker's html_pdf) lays out as the minutes PDF."""
+    """What a PDF worker's html_pdf lays out as the minutes PDF."""
     return {
         "html": minutes_html(doc),
         "title": f"Dữ liệu biên bản kỳ họp: {doc.meeting}",
@@ -147,8 +145,3 @@ def minutes_pdf_args(doc: MinutesPdf) -> dict[str, str]:
         "css": MINUTES_CSS,
         "footer": "Dữ liệu biên bản kỳ họp - Trang {page}/{pages}",
     }
-
-
-def minutes_pdf(doc: MinutesPdf) -> bytes:
-    """The minutes data as an A4 PDF, in this process (tests, tools)."""
-    return html_pdf_from_args(minutes_pdf_args(doc))

@@ -1,4 +1,5 @@
-"""The result sheet of a vote (biên bản kiểm phiếu) as PDF. Pure: plain values in, PDF bytes out.
+"""The result sheet of a vote (biên bản kiểm phiếu) laid out for a PDF. Pure: plain values in,
+the HTML a PDF worker lays out (`result_sheet_pdf_args`) out; no PyMuPDF here.
 
 Every piece of text that came from people (names, titles, labels) is escaped before it goes
 into the HTML that compose.html_to_pdf lays out. A secret vote's sheet carries no names of
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
-
-from server.pdf.compose import html_pdf_from_args
 
 SHEET_CSS = """
 table.heading td { border: none; padding: 0; vertical-align: top; font-size: 10.5pt; }
@@ -175,7 +174,7 @@ def sheet_html(sheet: ResultSheet) -> str:
 
 
 def result_sheet_pdf_args(sheet: ResultSheet) -> dict[str, str]:
-    """What `html_pdf_from_args` (or a PDF worker's html_pdf) lays out as the result sheet."""
+    """What a PDF worker's html_pdf lays out as the result sheet."""
     return {
         "html": sheet_html(sheet),
         "title": f"Biên bản kiểm phiếu: {sheet.motion}",
@@ -183,8 +182,3 @@ def result_sheet_pdf_args(sheet: ResultSheet) -> dict[str, str]:
         "css": SHEET_CSS,
         "footer": "Biên bản kiểm phiếu - Trang {page}/{pages}",
     }
-
-
-def result_sheet_pdf(sheet: ResultSheet) -> bytes:
-    """The result sheet as an A4 PDF, in this process (tests, tools)."""
-    return html_pdf_from_args(result_sheet_pdf_args(sheet))

@@ -1,7 +1,6 @@
-"""Realtime: Socket.IO handlers, rooms, the event stream (seq) and replay."""
+"""Realtime: the Socket.IO face (handlers, rooms, presence, the queue between
+processes) and getMeetingState (the state, or the events a client missed).
 
-from flask import Blueprint
-
-bp = Blueprint("realtime", __name__, url_prefix="/api")
-
-from server.realtime import cluster, events, messages, presence, routes, sections  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask import Flask
 
+from server.events.outbox import last_seqs, meeting_room
 from server.extensions import db, socketio
 from server.lifecycle import on_serve
-from server.realtime.models import EventStream
-from server.realtime.outbox import meeting_room
 from server.realtime.queue import SYNC_EVENT, MeetingQueue
 
 log = logging.getLogger(__name__)
@@ -49,21 +47,17 @@ def announce_last_seqs(app: Flask) -> None:
         return
     with app.app_context():
         try:
-            rows = db.session.execute(
-                sa.select(EventStream.meeting_id, EventStream.last_seq).where(
-                    EventStream.meeting_id.in_(ids)
-                )
-            ).all()
+            seqs = last_seqs(ids)
         finally:
             db.session.remove()
-    for meeting_id, last_seq in rows:
+    for meeting_id, last_seq in seqs.items():
         socketio.server.emit(
             SYNC_EVENT,
             {"meeting_id": meeting_id, "last_seq": last_seq},
             to=meeting_room(meeting_id),
             ignore_queue=True,
         )
-    log.warning("told the tablets of %d meetings their last seq", len(rows))
+    log.warning("told the tablets of %d meetings their last seq", len(seqs))
 
 
 @on_serve

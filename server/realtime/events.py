@@ -11,14 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from server.api import MAX_ID
 from server.errors import BadRequest
+from server.events.outbox import last_seq, meeting_room, staff_room, user_room
+from server.events.state import meeting_state
 from server.extensions import db, socketio
 from server.meetings import access
 from server.observability import CONNECTED_SOCKETS
 from server.realtime import guards
-from server.realtime.outbox import last_seq, meeting_room, staff_room, user_room
 from server.realtime.presence import presence_of
 from server.realtime.presence_rules import Connection
-from server.realtime.state import meeting_state
 
 
 class MeetingRef(BaseModel):
@@ -71,9 +71,9 @@ def on_join(ref: MeetingRef) -> dict[str, Any]:
     """
     meeting = access.get_meeting_for(current_user, ref.meeting_id)
     join_room(meeting_room(meeting.id))
-    if access.is_staff_of(current_user, meeting.council_id):
+    if access.is_staff(current_user, meeting):
         join_room(staff_room(meeting.id))
-    is_member = access.member_of(current_user, meeting.council_id) is not None
+    is_member = access.member_of(current_user, meeting) is not None
     presence_of(current_app).joined(
         meeting.id,
         Connection(sid=request.sid, user_id=current_user.id, is_member=is_member),  # type: ignore[attr-defined]

@@ -23,20 +23,22 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import redis
 from flask import Flask, current_app
 
 from server.accounts.models import User
+from server.events.outbox import staff_room
+from server.events.state import state_section
 from server.extensions import socketio
 from server.lifecycle import on_serve
 from server.meetings import access
-from server.meetings.models import Meeting
-from server.realtime.outbox import staff_room
 from server.realtime.presence_rules import Connection, Summary, notice_delay, summarize
 from server.realtime.queue import REDIS_OPTIONS
-from server.realtime.state import state_section
+
+if TYPE_CHECKING:
+    from server.meetings.models import Meeting
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +319,7 @@ def _presence_section(meeting: Meeting, user: User) -> dict[str, Any]:
     summary, partial = presence_of(current_app).summary(meeting.id, max_age=1.0)
     body = notice_payload(meeting.id, summary, partial)
     del body["meeting_id"]
-    if not access.is_staff_of(user, meeting.council_id):
+    if not access.is_staff(user, meeting):
         del body["user_ids"]
     return body
 

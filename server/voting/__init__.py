@@ -1,7 +1,5 @@
-"""Voting: motions, ballots, results; rules.py counts and is pure."""
+"""Voting: motions, ballots, results; rules.py counts and is pure.
 
-from flask import Blueprint
-
-bp = Blueprint("voting", __name__, url_prefix="/api")
-
-from server.voting import demo, housekeeping, messages, routes, sections  # noqa: E402, F401
+The blueprint is in routes.py and registered by server/app.py; importing this package
+loads nothing (its pure modules are imported without Flask or the database).
+"""

@@ -15,7 +15,9 @@ gevent, a thread in tests):
   versions (PostgreSQL) that still held ballots beside voters are cleared.
 
 In a serving process the loop runs for the life of the process; elsewhere (tests, CLI) it
-starts on demand and stops when there is nothing left to do.
+starts on demand and stops when there is nothing left to do. The work itself is the voting
+services' (`Tasks`, given when voting creates the housekeeper): this module knows when to
+run it, not how.
 """
 
 from __future__ import annotations
@@ -23,26 +25,38 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from server.db import utcnow
 from server.extensions import db, socketio
-from server.lifecycle import on_serve
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "voting.housekeeper"
 
 
+@dataclass(frozen=True)
+class Tasks:
+    """The work the housekeeper runs, each in an app context of its own."""
+
+    #: Close a vote whose time ran out: True when done (or no longer open), else its deadline.
+    close_if_due: Callable[[int], bool | datetime]
+    #: Publish `vote.progress` for these motions.
+    publish_progress: Callable[[Sequence[int]], None]
+    #: Clear what storage keeps of deleted linked ballots.
+    scrub: Callable[[], None]
+    #: Every open vote that closes by itself, with its deadline.
+    open_deadlines: Callable[[], dict[int, datetime]]
+
+
 class Housekeeper:
-    def __init__(self, app: Flask, *, permanent: bool = False) -> None:
+    def __init__(self, app: Flask, tasks: Tasks, *, permanent: bool = False) -> None:
         self.app = app
+        self.tasks = tasks
         self.permanent = permanent
         self._lock = threading.Lock()
         self._deadlines: dict[int, datetime] = {}
@@ -144,9 +158,9 @@ class Housekeeper:
         for motion_id in due:
             self._close(motion_id)
         if progress:
-            self._in_app(lambda: _services().publish_progress(progress), "progress")
+            self._in_app(lambda: self.tasks.publish_progress(progress), "progress")
         if scrub:
-            self._in_app(lambda: _services().scrub_linked_ballots(), "scrub", commit=False)
+            self._in_app(self.tasks.scrub, "scrub", commit=False)
         if sweep:
             self.sweep()
         with self._lock:
@@ -160,7 +174,7 @@ class Housekeeper:
         """Take the deadlines of every open vote from the database (opened by any process)."""
 
         def load() -> None:
-            found = _services().open_deadlines()
+            found = self.tasks.open_deadlines()
             with self._lock:
                 for motion_id in list(self._deadlines):
                     if motion_id not in found:
@@ -170,7 +184,7 @@ class Housekeeper:
         self._in_app(load, "sweep", commit=False)
 
     def _close(self, motion_id: int) -> None:
-        closed = self._in_app(lambda: _services().close_if_due(motion_id), f"close {motion_id}")
+        closed = self._in_app(lambda: self.tasks.close_if_due(motion_id), f"close {motion_id}")
         if isinstance(closed, datetime):
             # Not due yet after all (the deadline moved): wait for the one in the database.
             with self._lock:
@@ -202,50 +216,17 @@ class Housekeeper:
                 db.session.remove()
 
 
-def _services() -> ModuleType:
-    # Imported late: services imports this module.
-    from server.voting import services
-
-    return services
-
-
-def housekeeper(app: Flask) -> Housekeeper:
-    """The application's housekeeper (created on first use)."""
+def housekeeper(app: Flask, tasks: Tasks) -> Housekeeper:
+    """The application's housekeeper (created on first use, with the voting services' tasks)."""
     found: Housekeeper | None = app.extensions.get(EXTENSION_KEY)
     if found is None:
-        found = Housekeeper(app)
+        found = Housekeeper(app, tasks)
         app.extensions[EXTENSION_KEY] = found
     return found
 
 
-@on_serve
-def start_housekeeping(app: Flask) -> None:
+def serve(keeper: Housekeeper) -> None:
     """Serving process: re-arm the timers of votes that are open, then keep sweeping."""
-    keeper = housekeeper(app)
     keeper.permanent = True
     keeper.sweep()
     keeper.start()
-
-
-# --- Running work after the transaction commits -----------------------------------------
-
-_AFTER_COMMIT = "voting.after_commit"
-
-
-def after_commit(fn: Callable[[], None]) -> None:
-    """Run `fn` once the current transaction has committed (never if it rolls back)."""
-    db.session().info.setdefault(_AFTER_COMMIT, []).append(fn)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
-    for fn in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            fn()
-        except Exception:
-            log.exception("after-commit work of a vote failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)

@@ -11,18 +11,18 @@ id, or a timestamp. See docs/architecture.md (Voting).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import utcnow
-from server.extensions import db
+from server.db import Base, known, utcnow
+from server.voting.rules import Kind, Rule
 
-MOTION_STATUSES = ("draft", "open", "closed", "cancelled")
+MotionStatus = Literal["draft", "open", "closed", "cancelled"]
 
 
-class Motion(db.Model):  # type: ignore[name-defined,misc]
+class Motion(Base):
     """A question put to the vote: a resolution, a confidence rating or an election."""
 
     __tablename__ = "motions"
@@ -37,11 +37,11 @@ class Motion(db.Model):  # type: ignore[name-defined,misc]
     )
     title: Mapped[str] = mapped_column(sa.String(500))
     #: "resolution" (yes / no / abstain), "confidence" (lấy phiếu tín nhiệm) or "election".
-    kind: Mapped[str] = mapped_column(sa.String(20), default="resolution")
+    kind: Mapped[Kind] = mapped_column(sa.String(20), default="resolution")
     #: Secret (bỏ phiếu kín): the record shows who took part, never who chose what.
     secret: Mapped[bool] = mapped_column(default=False)
     #: "majority_of_members", "two_thirds_of_members" or "majority_of_present".
-    rule: Mapped[str] = mapped_column(sa.String(30), default="majority_of_members")
+    rule: Mapped[Rule] = mapped_column(sa.String(30), default="majority_of_members")
     #: Whether a delegate may change the ballot while the vote is open.
     allow_change: Mapped[bool] = mapped_column(default=True)
     #: The vote closes by itself this many seconds after opening; None: the chair closes it.
@@ -49,7 +49,7 @@ class Motion(db.Model):  # type: ignore[name-defined,misc]
     #: Election: seats to fill, which is the most candidates one ballot may mark.
     max_choices: Mapped[int | None]
     #: "draft", "open", "closed", "cancelled".
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    status: Mapped[MotionStatus] = mapped_column(sa.String(20), default="draft")
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -76,14 +76,9 @@ class Motion(db.Model):  # type: ignore[name-defined,misc]
     ballots_digest: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('resolution', 'confidence', 'election')", name="known_kind"),
-        sa.CheckConstraint(
-            "rule IN ('majority_of_members', 'two_thirds_of_members', 'majority_of_present')",
-            name="known_rule",
-        ),
-        sa.CheckConstraint(
-            "status IN ('draft', 'open', 'closed', 'cancelled')", name="known_status"
-        ),
+        known("kind", Kind, "known_kind"),
+        known("rule", Rule, "known_rule"),
+        known("status", MotionStatus, "known_status"),
         sa.CheckConstraint("kind = 'resolution' OR secret", name="secret_unless_resolution"),
         sa.CheckConstraint(
             "duration_seconds IS NULL OR duration_seconds > 0", name="positive_duration"
@@ -99,7 +94,7 @@ class Motion(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class MotionOption(db.Model):  # type: ignore[name-defined,misc]
+class MotionOption(Base):
     """An office holder rated in a confidence vote, or a candidate in an election."""
 
     __tablename__ = "motion_options"
@@ -116,7 +111,7 @@ class MotionOption(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (sa.UniqueConstraint("motion_id", "position"),)
 
 
-class Ballot(db.Model):  # type: ignore[name-defined,misc]
+class Ballot(Base):
     """A delegate's ballot, beside the voter: every ballot of an open vote, and the named
     record of a closed open (non-secret) vote. No timestamps: none are needed, and for a
     secret vote none may exist."""
@@ -131,7 +126,7 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
     value: Mapped[dict[str, Any]]
 
 
-class SecretBallot(db.Model):  # type: ignore[name-defined,misc]
+class SecretBallot(Base):
     """An anonymous ballot of a closed secret vote: a random id, the motion and the value only.
 
     Written at close in a shuffled order, all in one transaction. On SQLite the table has no
@@ -150,7 +145,7 @@ class SecretBallot(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = ({"sqlite_with_rowid": False},)
 
 
-class VoteParticipant(db.Model):  # type: ignore[name-defined,misc]
+class VoteParticipant(Base):
     """Who took part in a closed vote (never what they chose), written at close in user order."""
 
     __tablename__ = "vote_participants"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response
+from flask import Blueprint, Response
 from flask_login import current_user
 
 from server.api import operation
 from server.extensions import db
-from server.voting import bp, services
+from server.voting import services
 from server.voting.schemas import (
     BallotAck,
     BallotIn,
@@ -23,12 +21,14 @@ from server.voting.schemas import (
 )
 from server.voting.sheet import result_sheet_pdf
 
+bp = Blueprint("voting", __name__, url_prefix="/api")
+
 TAG = "voting"
 
 
-def _motion_answer(motion_id: int) -> dict[str, Any]:
+def _motion_answer(motion_id: int) -> MotionOut:
     motion, meeting = services.get_motion(current_user, motion_id)
-    return services.motion_json(motion, meeting, user=current_user)
+    return services.motion_out(motion, meeting, user=current_user)
 
 
 @bp.post("/meetings/<int:meeting_id>/motions")
@@ -43,7 +43,7 @@ def _motion_answer(motion_id: int) -> dict[str, Any]:
     "office holders (always secret) or an election among candidates with at most max_choices "
     "marks (always secret). Drafts are seen by the secretariat and the chair only.",
 )
-def create_motion(meeting_id: int, body: MotionCreateIn) -> dict[str, Any]:
+def create_motion(meeting_id: int, body: MotionCreateIn) -> MotionOut:
     motion = services.create_motion(
         current_user,
         meeting_id,
@@ -63,16 +63,18 @@ def create_motion(meeting_id: int, body: MotionCreateIn) -> dict[str, Any]:
 
 @bp.get("/meetings/<int:meeting_id>/motions")
 @operation("listMotions", "The session's motions", tag=TAG, response=MotionListOut)
-def list_motions(meeting_id: int) -> dict[str, Any]:
+def list_motions(meeting_id: int) -> MotionListOut:
     meeting, motions = services.list_motions(current_user, meeting_id)
-    return {"motions": [services.motion_json(m, meeting, user=current_user) for m in motions]}
+    return MotionListOut(
+        motions=[services.motion_out(m, meeting, user=current_user) for m in motions]
+    )
 
 
 @bp.get("/motions/<int:motion_id>")
 @operation(
     "getMotion", "A motion, with the asking delegate's own ballot", tag=TAG, response=MotionOut
 )
-def get_motion(motion_id: int) -> dict[str, Any]:
+def get_motion(motion_id: int) -> MotionOut:
     return _motion_answer(motion_id)
 
 
@@ -84,7 +86,7 @@ def get_motion(motion_id: int) -> dict[str, Any]:
     body=MotionUpdateIn,
     response=MotionOut,
 )
-def update_motion(motion_id: int, body: MotionUpdateIn) -> dict[str, Any]:
+def update_motion(motion_id: int, body: MotionUpdateIn) -> MotionOut:
     changes = body.model_dump(exclude_unset=True)
     if "options" in changes and changes["options"] is None:
         changes["options"] = []
@@ -100,7 +102,7 @@ def update_motion(motion_id: int, body: MotionUpdateIn) -> dict[str, Any]:
     tag=TAG,
     response=MotionOut,
 )
-def cancel_motion(motion_id: int) -> dict[str, Any]:
+def cancel_motion(motion_id: int) -> MotionOut:
     services.cancel_motion(current_user, motion_id)
     db.session.commit()
     return _motion_answer(motion_id)
@@ -117,7 +119,7 @@ def cancel_motion(motion_id: int) -> dict[str, Any]:
     "and (409 no_quorum) without quorum unless override_quorum is true, which the audit log "
     "records. With a duration, the vote closes by itself at closes_at.",
 )
-def open_vote(motion_id: int, body: OpenVoteIn) -> dict[str, Any]:
+def open_vote(motion_id: int, body: OpenVoteIn) -> MotionOut:
     services.open_vote(current_user, motion_id, override_quorum=body.override_quorum)
     db.session.commit()
     return _motion_answer(motion_id)
@@ -134,27 +136,27 @@ def open_vote(motion_id: int, body: OpenVoteIn) -> dict[str, Any]:
     "after the ballot is committed. The same ballot again is harmless (changed: false); a "
     "different one replaces it when the motion allows changing, else 409. After close 409.",
 )
-def cast_vote(motion_id: int, body: BallotIn) -> dict[str, Any]:
+def cast_vote(motion_id: int, body: BallotIn) -> BallotAck:
     _, changed, value = services.cast_vote(
         current_user, motion_id, body.model_dump(exclude_none=True)
     )
     db.session.commit()
     # Answered from what was written: nothing is read again after the commit.
-    return {"recorded": True, "motion_id": motion_id, "changed": changed, "my_vote": value}
+    return BallotAck(recorded=True, motion_id=motion_id, changed=changed, my_vote=value)
 
 
 @bp.post("/motions/<int:motion_id>/close")
 @operation("closeVote", "Close the vote and count it (chair)", tag=TAG, response=ResultAnswer)
-def close_vote(motion_id: int) -> dict[str, Any]:
+def close_vote(motion_id: int) -> ResultAnswer:
     motion = services.close_vote(current_user, motion_id)
     db.session.commit()
-    return {"result": services.result_json(motion, named=True)}
+    return ResultAnswer(result=services.result_out(motion, named=True))
 
 
 @bp.get("/motions/<int:motion_id>/result")
 @operation("getVoteResult", "The frozen result of a closed vote", tag=TAG, response=ResultAnswer)
-def get_vote_result(motion_id: int) -> dict[str, Any]:
-    return {"result": services.vote_result(current_user, motion_id)}
+def get_vote_result(motion_id: int) -> ResultAnswer:
+    return ResultAnswer(result=services.vote_result(current_user, motion_id))
 
 
 @bp.get("/motions/<int:motion_id>/non-voters")
@@ -164,7 +166,7 @@ def get_vote_result(motion_id: int) -> dict[str, Any]:
     tag=TAG,
     response=NonVotersOut,
 )
-def list_non_voters(motion_id: int) -> dict[str, Any]:
+def list_non_voters(motion_id: int) -> NonVotersOut:
     return services.non_voters(current_user, motion_id)
 
 
@@ -172,7 +174,7 @@ def list_non_voters(motion_id: int) -> dict[str, Any]:
 @operation(
     "announceResult", "Show the result on the hall display (chair)", tag=TAG, response=MotionOut
 )
-def announce_result(motion_id: int) -> dict[str, Any]:
+def announce_result(motion_id: int) -> MotionOut:
     services.announce_result(current_user, motion_id)
     db.session.commit()
     return _motion_answer(motion_id)

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-MotionKind = Literal["resolution", "confidence", "election"]
-MotionRule = Literal["majority_of_members", "two_thirds_of_members", "majority_of_present"]
-MotionStatus = Literal["draft", "open", "closed", "cancelled"]
-BallotChoice = Literal["yes", "no", "abstain"]
-#: Ids are 32-bit in the database; larger numbers are refused before they reach it.
-MAX_ID = 2**31 - 1
-ConfidenceRating = Literal["high", "medium", "low"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from server.api import Id, Strict, Timestamp
+from server.meetings.kinds import AttendanceState
+from server.voting.models import MotionStatus
+from server.voting.rules import Choice as BallotChoice
+from server.voting.rules import Kind as MotionKind
+from server.voting.rules import Rating as ConfidenceRating
+from server.voting.rules import Rule as MotionRule
 
 
 class OptionIn(Strict):
     """An office holder (confidence vote) or a candidate (election), as printed on the ballot."""
 
     label: str = Field(min_length=1, max_length=300)
-    user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    user_id: Id | None = None
 
 
 class MotionCreateIn(Strict):
-    agenda_item_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    agenda_item_id: Id | None = None
     title: str = Field(min_length=1, max_length=500)
     kind: MotionKind = "resolution"
     #: Default: false for a resolution; confidence votes and elections are always secret.
@@ -43,7 +38,7 @@ class MotionCreateIn(Strict):
 
 
 class MotionUpdateIn(Strict):
-    agenda_item_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    agenda_item_id: Id | None = None
     title: str | None = Field(default=None, min_length=1, max_length=500)
     kind: MotionKind | None = None
     secret: bool | None = None
@@ -111,8 +106,8 @@ class ResultOut(BaseModel):
     options: list[dict[str, Any]]
     thresholds: dict[str, int] | None = None
     seats: int | None = None
-    opened_at: datetime | None
-    closed_at: datetime
+    opened_at: Timestamp | None
+    closed_at: Timestamp
     quorum_overridden: bool
     #: Open (named) votes only: who chose what.
     named: list[NamedBallot] | None = None
@@ -136,10 +131,10 @@ class MotionOut(BaseModel):
     options: list[OptionOut]
     status: MotionStatus
     quorum_overridden: bool
-    opened_at: datetime | None
-    closes_at: datetime | None
-    closed_at: datetime | None
-    announced_at: datetime | None
+    opened_at: Timestamp | None
+    closes_at: Timestamp | None
+    closed_at: Timestamp | None
+    announced_at: Timestamp | None
     cast: int
     eligible: int
     my_vote: dict[str, Any] | None
@@ -161,7 +156,7 @@ class NonVoter(BaseModel):
     user_id: int
     full_name: str
     seat: int | None
-    attendance: str
+    attendance: AttendanceState | Literal["not_checked_in"]
     #: Checked in, so able to vote now.
     eligible: bool
 

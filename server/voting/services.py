@@ -19,28 +19,32 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
+from server.accounts import services as accounts
 from server.accounts.models import Role, User
-from server.audit import service as audit
+from server.api import MAX_ID, jsonable
+from server.councils import services as councils
 from server.db import upsert_insert, utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.events.decisions import decide
+from server.events.outbox import notify, publish, staff_room
 from server.extensions import db
+from server.lifecycle import on_serve
 from server.meetings import access
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem, Attendance, Council, CouncilMembership, Meeting
-from server.realtime.outbox import publish
-from server.voting import rules
-from server.voting.housekeeping import after_commit, housekeeper
+from server.transaction import after_commit
+from server.voting import housekeeping, rules
 from server.voting.models import Ballot, Motion, MotionOption, SecretBallot, VoteParticipant
+from server.voting.schemas import MotionOut, NonVoter, NonVotersOut, OptionOut, ResultOut
 
-CHAIR_ROLES = frozenset({Role.CHAIR})
-#: Ids are 32-bit integers in the database; a larger one in a path cannot exist.
-MAX_ID = 2**31 - 1
+if TYPE_CHECKING:
+    from server.meetings.models import Meeting
+
 MAX_DURATION_SECONDS = 24 * 3600
 
 
@@ -48,7 +52,7 @@ MAX_DURATION_SECONDS = 24 * 3600
 
 
 def is_staff(user: User, meeting: Meeting) -> bool:
-    return access.is_staff_of(user, meeting.council_id)
+    return access.is_staff(user, meeting)
 
 
 def visible_to(user: User, meeting: Meeting, motion: Motion) -> bool:
@@ -91,8 +95,8 @@ def spec_of(motion: Motion, options: Sequence[MotionOption] | None = None) -> ru
     if options is None:
         options = options_of(motion.id) if motion.kind != "resolution" else []
     return rules.MotionSpec(
-        kind=motion.kind,  # type: ignore[arg-type]
-        rule=motion.rule,  # type: ignore[arg-type]
+        kind=motion.kind,
+        rule=motion.rule,
         option_ids=tuple(o.id for o in options),
         max_choices=motion.max_choices or 0,
     )
@@ -118,59 +122,25 @@ def list_motions(actor: User, meeting_id: int) -> tuple[Meeting, list[Motion]]:
     return meeting, motions
 
 
+def opened_motions(meeting_id: int) -> list[Motion]:
+    """The meeting's motions that were put to the vote, in the order they were opened."""
+    return list(
+        db.session.scalars(
+            sa.select(Motion)
+            .where(Motion.meeting_id == meeting_id, Motion.opened_at.is_not(None))
+            .order_by(Motion.opened_at, Motion.id)
+        )
+    )
+
+
+def open_vote_count() -> int:
+    """Votes open now, across every meeting."""
+    return int(db.session.scalar(sa.select(sa.func.count()).where(Motion.status == "open")) or 0)
+
+
 def open_motion_id(meeting_id: int) -> int | None:
     return db.session.scalar(
         sa.select(Motion.id).where(Motion.meeting_id == meeting_id, Motion.status == "open")
-    )
-
-
-# The three reads below look at the meetings feature's attendance and membership tables
-# directly, as plain columns: they run on every progress tick and join of a 500-seat hall,
-# where loading every member as objects (meetings.services.members) costs tens of ms.
-
-
-def checked_in_ids(meeting: Meeting) -> set[int]:
-    """Who is checked in as present (or online where the council allows it), members or not."""
-    counted = meetings.settings_of(meeting.council).present_states
-    return set(
-        db.session.scalars(
-            sa.select(Attendance.user_id).where(
-                Attendance.meeting_id == meeting.id, Attendance.state.in_(counted)
-            )
-        )
-    )
-
-
-def present_member_ids(meeting: Meeting) -> set[int]:
-    """Members checked in as present (or online where the council allows it).
-
-    Two single-table reads intersected here rather than one join: with the statistics of
-    freshly filled tables (members added and checked in just before the session),
-    PostgreSQL planned the join as a nested loop over every pair, 15 ms for 500 members,
-    on every vote.progress and at every close.
-    """
-    members = db.session.scalars(
-        sa.select(CouncilMembership.user_id).where(meetings.elected_member_of(meeting.council_id))
-    )
-    return checked_in_ids(meeting) & set(members)
-
-
-def member_names(council_id: int) -> list[tuple[int, str]]:
-    """(user id, full name) of the council's active members, in seat order."""
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name)
-        .join(CouncilMembership, CouncilMembership.user_id == User.id)
-        .where(meetings.elected_member_of(council_id))
-        .order_by(CouncilMembership.seat, User.full_name)
-    ).all()
-    return [(int(uid), str(name)) for uid, name in rows]
-
-
-def attendance_state(meeting_id: int, user_id: int) -> str | None:
-    return db.session.scalar(
-        sa.select(Attendance.state).where(
-            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id
-        )
     )
 
 
@@ -184,11 +154,11 @@ def live_counts(motion: Motion, meeting: Meeting) -> tuple[int, int]:
     if motion.status == "closed" and motion.result is not None:
         return int(motion.result["cast"]), int(motion.result["present"])
     if motion.status == "draft":
-        return 0, len(present_member_ids(meeting))
+        return 0, len(meetings.present_member_ids(meeting))
     if motion.status != "open":
         return 0, 0
     voters = voter_ids(motion.id)
-    return len(voters), len(present_member_ids(meeting) | voters)
+    return len(voters), len(meetings.present_member_ids(meeting) | voters)
 
 
 def my_ballot(motion: Motion, user: User) -> dict[str, Any] | None:
@@ -206,50 +176,49 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def motion_json(
+def motion_out(
     motion: Motion,
     meeting: Meeting,
     *,
     user: User | None = None,
     options: Sequence[MotionOption] | None = None,
-) -> dict[str, Any]:
-    """The Motion JSON. `user` adds their own ballot (`my_vote`) while the vote is open;
-    events leave it out (null), since they go to everyone."""
+) -> MotionOut:
+    """A motion as the API shows it. `user` adds their own ballot (`my_vote`) while the vote
+    is open; events leave it out (null), since they go to everyone."""
     if options is None:
         options = options_of(motion.id)
     cast, eligible = live_counts(motion, meeting)
-    return {
-        "id": motion.id,
-        "meeting_id": motion.meeting_id,
-        "agenda_item_id": motion.agenda_item_id,
-        "title": motion.title,
-        "kind": motion.kind,
-        "secret": motion.secret,
-        "rule": motion.rule,
-        "allow_change": motion.allow_change,
-        "duration_seconds": motion.duration_seconds,
-        "max_choices": motion.max_choices,
-        "options": [{"id": o.id, "label": o.label, "user_id": o.user_id} for o in options],
-        "status": motion.status,
-        "quorum_overridden": motion.quorum_overridden,
-        "opened_at": _iso(motion.opened_at),
-        "closes_at": _iso(motion.closes_at),
-        "closed_at": _iso(motion.closed_at),
-        "announced_at": _iso(motion.announced_at),
-        "cast": cast,
-        "eligible": eligible,
-        "my_vote": my_ballot(motion, user) if user is not None else None,
-        "result": result_json(motion) if motion.status == "closed" else None,
-    }
+    return MotionOut(
+        id=motion.id,
+        meeting_id=motion.meeting_id,
+        agenda_item_id=motion.agenda_item_id,
+        title=motion.title,
+        kind=motion.kind,
+        secret=motion.secret,
+        rule=motion.rule,
+        allow_change=motion.allow_change,
+        duration_seconds=motion.duration_seconds,
+        max_choices=motion.max_choices,
+        options=[OptionOut(id=o.id, label=o.label, user_id=o.user_id) for o in options],
+        status=motion.status,
+        quorum_overridden=motion.quorum_overridden,
+        opened_at=motion.opened_at,
+        closes_at=motion.closes_at,
+        closed_at=motion.closed_at,
+        announced_at=motion.announced_at,
+        cast=cast,
+        eligible=eligible,
+        my_vote=my_ballot(motion, user) if user is not None else None,
+        result=result_out(motion) if motion.status == "closed" else None,
+    )
 
 
-def result_json(motion: Motion, *, named: bool = False) -> dict[str, Any]:
-    """The frozen Result JSON; with `named`, the named list of an open (non-secret) vote."""
+def result_out(motion: Motion, *, named: bool = False) -> ResultOut:
+    """The frozen result; with `named`, the named list of an open (non-secret) vote."""
     if motion.result is None:
         raise Conflict("result_not_ready")
-    data = dict(motion.result)
-    data["named"] = motion.named_record if (named and not motion.secret) else None
-    return data
+    named_record = motion.named_record if (named and not motion.secret) else None
+    return ResultOut.model_validate({**motion.result, "named": named_record})
 
 
 # --- Creating and changing motions ------------------------------------------------------
@@ -266,11 +235,7 @@ def _check_definition(
     max_choices: int | None,
 ) -> None:
     if agenda_item_id is not None:
-        item = db.session.get(AgendaItem, agenda_item_id)
-        if item is None:
-            raise NotFound("agenda_item_not_found")
-        if item.meeting_id != meeting.id:
-            raise Invalid("agenda_item_other_meeting")
+        meetings.require_item_of(meeting, agenda_item_id)
     if kind != "resolution" and not secret:
         raise Invalid("motion_must_be_secret")
     if kind == "resolution" and options:
@@ -291,7 +256,7 @@ def _check_definition(
         raise Invalid("motion_duration")
     for option in options:
         user_id = option.get("user_id")
-        if user_id is not None and db.session.get(User, user_id) is None:
+        if user_id is not None and accounts.find_user_by_id(user_id) is None:
             raise Invalid("motion_option_user")
 
 
@@ -330,7 +295,7 @@ def create_motion(
     if secret is None:
         secret = kind != "resolution"
     if allow_change is None:
-        allow_change = meetings.settings_of(meeting.council).allow_ballot_change
+        allow_change = councils.settings_of(meeting.council).allow_ballot_change
     _check_definition(
         meeting,
         agenda_item_id=agenda_item_id,
@@ -430,9 +395,9 @@ def update_motion(actor: User, motion_id: int, **changes: Any) -> Motion:
 
 def _notify_staff(motion: Motion, meeting: Meeting) -> None:
     """Drafts are for the secretariat and the chair: a notice to their room, outside the stream."""
-    from server.realtime.outbox import notify, staff_room
-
-    notify(staff_room(meeting.id), "motion.updated", {"motion": motion_json(motion, meeting)})
+    notify(
+        staff_room(meeting.id), "motion.updated", {"motion": jsonable(motion_out(motion, meeting))}
+    )
 
 
 def cancel_motion(actor: User, motion_id: int) -> Motion:
@@ -459,20 +424,21 @@ def cancel_motion(actor: User, motion_id: int) -> Motion:
         if motion.secret:
             db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
             after_commit(lambda: _scrub_later(app))
-        after_commit(lambda: housekeeper(app).disarm(motion.id))
+        after_commit(lambda: keeper(app).disarm(motion.id))
     db.session.flush()
     if was_open:
-        audit.record(
+        decide(
             "vote.cancelled",
             actor_id=actor.id,
             meeting_id=meeting.id,
             subject=f"motion:{motion.id}",
             data={"title": motion.title, "ballots_discarded": discarded},
-        )
-        publish(
-            meeting.id,
-            "vote.cancelled",
-            {"motion_id": motion.id, "motion": motion_json(motion, meeting)},
+            events=[
+                (
+                    "vote.cancelled",
+                    {"motion_id": motion.id, "motion": jsonable(motion_out(motion, meeting))},
+                )
+            ],
         )
     else:
         _notify_staff(motion, meeting)
@@ -484,7 +450,7 @@ def cancel_motion(actor: User, motion_id: int) -> Motion:
 
 def require_chair(actor: User, meeting: Meeting) -> None:
     """403 unless `actor` chairs this council's sessions (or is an administrator)."""
-    if not access.is_staff_of(actor, meeting.council_id, CHAIR_ROLES):
+    if not access.is_staff(actor, meeting, Role.CHAIR):
         raise Forbidden("chair_only")
 
 
@@ -527,7 +493,7 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
             db.session.flush()
     except IntegrityError:
         raise Conflict("another_vote_open") from None
-    audit.record(
+    decide(
         "vote.opened_without_quorum" if motion.quorum_overridden else "vote.opened",
         actor_id=actor.id,
         meeting_id=meeting.id,
@@ -545,16 +511,17 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
                 "reached": quorum.reached,
             },
         },
-    )
-    publish(
-        meeting.id,
-        "vote.opened",
-        {"motion": motion_json(motion, meeting), "server_time": now.isoformat()},
+        events=[
+            (
+                "vote.opened",
+                {"motion": jsonable(motion_out(motion, meeting)), "server_time": now.isoformat()},
+            )
+        ],
     )
     if motion.closes_at is not None:
         closes_at = motion.closes_at
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        after_commit(lambda: housekeeper(app).arm(motion.id, closes_at))
+        after_commit(lambda: keeper(app).arm(motion.id, closes_at))
     return motion
 
 
@@ -564,19 +531,7 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
 #: for ballots in flight and counts them), its meeting, the actor's membership and attendance.
 #: Built once: building and keying it again for every ballot cost more than running it.
 _CAST_GATE = (
-    sa.select(
-        Motion,
-        Meeting.status,
-        Meeting.council_id,
-        CouncilMembership.is_member,
-        Attendance.state,
-    )
-    .join(Meeting, Meeting.id == Motion.meeting_id)
-    .outerjoin(CouncilMembership, access.JOIN_USERS_MEMBERSHIP)
-    .outerjoin(
-        Attendance,
-        sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == sa.bindparam("user_id")),
-    )
+    access.with_voter(sa.select(Motion), Motion.meeting_id)
     .where(Motion.id == sa.bindparam("motion_id"))
     .with_for_update(read=True, of=Motion)
     .execution_options(populate_existing=True)
@@ -639,13 +594,13 @@ def cast_vote(
             )
             changed = True
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    after_commit(lambda: housekeeper(app).mark_progress(motion_id))
+    after_commit(lambda: keeper(app).mark_progress(motion_id))
     return motion, changed, value
 
 
 def is_eligible(user: User, meeting: Meeting) -> bool:
     """A member checked in as present, or online where the council allows it."""
-    return _eligible(attendance_state(meeting.id, user.id), meeting.council_id)
+    return _eligible(meetings.attendance_state(meeting.id, user.id), meeting.council_id)
 
 
 def _eligible(state: str | None, council_id: int) -> bool:
@@ -653,8 +608,7 @@ def _eligible(state: str | None, council_id: int) -> bool:
         return True  # counted everywhere: no need to read the council's settings
     if state != "online":
         return False
-    council = db.session.get(Council, council_id)
-    return council is not None and state in meetings.settings_of(council).present_states
+    return state in councils.settings_of(councils.get_council(council_id)).present_states
 
 
 def publish_progress(motion_ids: Sequence[int]) -> None:
@@ -668,8 +622,7 @@ def publish_progress(motion_ids: Sequence[int]) -> None:
         )
         if motion is None or motion.status != "open":
             continue
-        meeting = db.session.get(Meeting, motion.meeting_id)
-        assert meeting is not None
+        meeting = meetings.meeting_by_id(motion.meeting_id)
         cast, eligible = live_counts(motion, meeting)
         publish(
             meeting.id,
@@ -711,8 +664,7 @@ def close_if_due(motion_id: int) -> bool | datetime:
     if motion.closes_at > utcnow():
         deadline: datetime = motion.closes_at
         return deadline
-    meeting = db.session.get(Meeting, motion.meeting_id)
-    assert meeting is not None
+    meeting = meetings.meeting_by_id(motion.meeting_id)
     _close(motion, meeting, closed_by=None)
     return True
 
@@ -745,12 +697,12 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
             sa.select(Ballot.user_id, Ballot.value).where(Ballot.motion_id == motion.id)
         )
     ]
-    member_rows = member_names(meeting.council_id)
+    member_rows = councils.member_names(meeting.council_id)
     names = dict(member_rows)
     voters = {uid for uid, _ in rows}
     member_ids = set(names) | voters
     # member_ids holds the members just read: only their attendance is needed on top.
-    present_ids = (checked_in_ids(meeting) | voters) & member_ids
+    present_ids = (meetings.checked_in_ids(meeting) | voters) & member_ids
     counted = rules.count(
         spec,
         [rules.ballot_from_json(spec, value) for _, value in rows],
@@ -777,7 +729,7 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
     if not motion.secret:
         # A voter who left the council since is still named.
         for uid in voters - set(names):
-            user = db.session.get(User, uid)
+            user = accounts.find_user_by_id(uid)
             names[uid] = user.full_name if user is not None else str(uid)
         # In seat order, as the council's own lists are.
         order = {uid: i for i, (uid, _) in enumerate(member_rows)}
@@ -810,7 +762,7 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
         _anonymise(motion, values)
     db.session.flush()
 
-    audit.record(
+    decide(
         "vote.closed",
         actor_id=closed_by.id if closed_by is not None else None,
         meeting_id=meeting.id,
@@ -823,18 +775,19 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
             "present": motion.present_snapshot,
             "named": [[n["user_id"], n.get("choice")] for n in named] if named else None,
         },
-    )
-    publish(
-        meeting.id,
-        "vote.closed",
-        {
-            "motion_id": motion.id,
-            "result": result_json(motion),
-            "motion": motion_json(motion, meeting),
-        },
+        events=[
+            (
+                "vote.closed",
+                {
+                    "motion_id": motion.id,
+                    "result": jsonable(result_out(motion)),
+                    "motion": jsonable(motion_out(motion, meeting)),
+                },
+            )
+        ],
     )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    after_commit(lambda: housekeeper(app).disarm(motion.id))
+    after_commit(lambda: keeper(app).disarm(motion.id))
     if motion.secret:
         after_commit(lambda: _scrub_later(app))
 
@@ -854,8 +807,8 @@ def _anonymise(motion: Motion, values: list[dict[str, Any]]) -> None:
     db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
 
 
-def _scrub_later(app: Any) -> None:
-    housekeeper(app).request_scrub()
+def _scrub_later(app: Flask) -> None:
+    keeper(app).request_scrub()
 
 
 def scrub_linked_ballots() -> None:
@@ -876,15 +829,15 @@ def scrub_linked_ballots() -> None:
 # --- After the vote ----------------------------------------------------------------------
 
 
-def vote_result(actor: User, motion_id: int) -> dict[str, Any]:
+def vote_result(actor: User, motion_id: int) -> ResultOut:
     """The frozen result of a closed vote, with the named list for an open vote."""
     motion, _ = get_motion(actor, motion_id)
     if motion.status != "closed":
         raise Conflict("result_not_ready")
-    return result_json(motion, named=True)
+    return result_out(motion, named=True)
 
 
-def non_voters(actor: User, motion_id: int) -> dict[str, Any]:
+def non_voters(actor: User, motion_id: int) -> NonVotersOut:
     """While a vote is open, the chair sees who has not voted (named only for an open vote)."""
     motion, meeting = get_motion(actor, motion_id)
     require_chair(actor, meeting)
@@ -892,31 +845,31 @@ def non_voters(actor: User, motion_id: int) -> dict[str, Any]:
         raise Conflict("non_voters_only_while_open")
     voters = voter_ids(motion.id)
     rows = meetings.attendance_rows(meeting.id)
-    member_rows = meetings.members(meeting.council_id)
-    counted = meetings.settings_of(meeting.council).present_states
+    member_rows = councils.members(meeting.council_id)
+    counted = councils.settings_of(meeting.council).present_states
     present = {u.id for _, u in member_rows if u.id in rows and rows[u.id].state in counted}
     missing = [(m, u) for m, u in member_rows if u.id not in voters]
     entries = None
     if not motion.secret:
         entries = [
-            {
-                "user_id": u.id,
-                "full_name": u.full_name,
-                "seat": m.seat,
-                "attendance": rows[u.id].state if u.id in rows else "not_checked_in",
-                "eligible": u.id in present,
-            }
+            NonVoter(
+                user_id=u.id,
+                full_name=u.full_name,
+                seat=m.seat,
+                attendance=rows[u.id].state if u.id in rows else "not_checked_in",
+                eligible=u.id in present,
+            )
             for m, u in missing
         ]
-    return {
-        "motion_id": motion.id,
-        "secret": motion.secret,
-        "cast": len(voters),
-        "eligible": len(present | voters),
-        "not_voted": len(missing),
-        "eligible_not_voted": len(present - voters),
-        "non_voters": entries,
-    }
+    return NonVotersOut(
+        motion_id=motion.id,
+        secret=motion.secret,
+        cast=len(voters),
+        eligible=len(present | voters),
+        not_voted=len(missing),
+        eligible_not_voted=len(present - voters),
+        non_voters=entries,
+    )
 
 
 def announce_result(actor: User, motion_id: int) -> Motion:
@@ -929,22 +882,25 @@ def announce_result(actor: User, motion_id: int) -> Motion:
     if first:
         motion.announced_at = utcnow()
         db.session.flush()
-        audit.record(
+    event = (
+        "vote.announced",
+        {
+            "motion_id": motion.id,
+            "announced_at": _iso(motion.announced_at),
+            "result": jsonable(result_out(motion)),
+        },
+    )
+    if first:
+        decide(
             "vote.announced",
             actor_id=actor.id,
             meeting_id=meeting.id,
             subject=f"motion:{motion.id}",
             data={"passed": (motion.result or {}).get("passed")},
+            events=[event],
         )
-    publish(
-        meeting.id,
-        "vote.announced",
-        {
-            "motion_id": motion.id,
-            "announced_at": _iso(motion.announced_at),
-            "result": result_json(motion),
-        },
-    )
+    else:
+        publish(meeting.id, *event)  # shown again: the decision is recorded once
     return motion
 
 
@@ -978,3 +934,25 @@ def recount(motion_id: int) -> dict[str, Any]:
         "digest_matches": _digest(values) == motion.ballots_digest,
         "result": counted,
     }
+
+
+# --- The housekeeper ---------------------------------------------------------------------
+
+#: What the housekeeper runs for voting: closing on time, progress, scrubbing, the sweep.
+TASKS = housekeeping.Tasks(
+    close_if_due=close_if_due,
+    publish_progress=publish_progress,
+    scrub=scrub_linked_ballots,
+    open_deadlines=open_deadlines,
+)
+
+
+def keeper(app: Flask) -> housekeeping.Housekeeper:
+    """The application's voting housekeeper."""
+    return housekeeping.housekeeper(app, TASKS)
+
+
+@on_serve
+def start_housekeeping(app: Flask) -> None:
+    """Serving process: re-arm the timers of votes that are open, then keep sweeping."""
+    housekeeping.serve(keeper(app))

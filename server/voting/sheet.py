@@ -7,22 +7,26 @@ import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from server.accounts.models import User
+from server.api import jsonable
+from server.councils import services as councils
 from server.db import utcnow
-from server.documents import processing
 from server.errors import Conflict
-from server.extensions import db
 from server.meetings import services as meetings
-from server.meetings.models import AgendaItem
+from server.pdf.result_sheet import (
+    CountRow,
+    NamedRow,
+    OptionRow,
+    ResultSheet,
+    result_sheet_pdf_args,
+    vn_percent,
+)
+from server.rendering import compose_pdf
 from server.voting import services
-
-if TYPE_CHECKING:
-    from server.pdf.result_sheet import ResultSheet
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -46,20 +50,17 @@ def vn_time(value: datetime | str | None) -> str:
 
 def build_sheet(actor: User, motion_id: int) -> ResultSheet:
     # Imported here: PyMuPDF loads only in processes that lay out a sheet.
-    from server.pdf.result_sheet import CountRow, NamedRow, OptionRow, ResultSheet, vn_percent
-
     motion, meeting = services.get_motion(actor, motion_id)
     if motion.status != "closed" or motion.result is None:
         raise Conflict("result_not_ready")
-    result: dict[str, Any] = services.result_json(motion, named=True)
+    result = jsonable(services.result_out(motion, named=True))
     council = meeting.council
-    labels = meetings.settings_of(council).ballot_labels
+    labels = councils.settings_of(council).ballot_labels
     item_text = None
     if motion.agenda_item_id is not None:
-        item = db.session.get(AgendaItem, motion.agenda_item_id)
+        item = next((i for i in meetings.agenda(meeting) if i.id == motion.agenda_item_id), None)
         if item is not None:
-            number = next((i["number"] for i in meetings.agenda(meeting) if i["id"] == item.id), "")
-            item_text = f"{number}. {item.title}" if number else item.title
+            item_text = f"{item.number}. {item.title}" if item.number else item.title
     members = result["members"]
     pct = result["percentages"]
     counts: list[CountRow] = [
@@ -164,14 +165,12 @@ def result_sheet_pdf(actor: User, motion_id: int) -> tuple[bytes, str]:
     storage directory, keyed by everything it shows; a later change of wording (a council's
     ballot labels, a renamed session) makes a new one.
     """
-    from server.pdf.result_sheet import result_sheet_pdf_args
-
     sheet = build_sheet(actor, motion_id)
     key = hashlib.sha256(repr(replace(sheet, generated_at="")).encode()).hexdigest()[:32]
     path = Path(current_app.config["STORAGE_DIR"]) / "result-sheets" / f"{motion_id}-{key}.pdf"
     if path.exists():
         return path.read_bytes(), _filename(motion_id)
-    pdf = processing.compose_pdf(result_sheet_pdf_args(sheet), failed="result_sheet_failed")
+    pdf = compose_pdf(result_sheet_pdf_args(sheet), failed="result_sheet_failed")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.part")
     partial.write_bytes(pdf)

@@ -6,10 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from server.accounts.models import User
+from server.councils import access
+from server.councils.models import CouncilMembership
 from server.errors import NotFound
 from server.extensions import db
-from server.meetings import access
-from server.meetings.models import CouncilMembership, Meeting
+from server.meetings import access as meeting_access
+from server.meetings.models import Meeting
 
 
 def _membership_queries(app):
@@ -31,7 +33,7 @@ def test_membership_is_read_once_per_transaction_and_follows_changes(app):
         try:
             first = access.membership(user, meeting.council_id)
             assert first is not None
-            access.require_chair_or_secretariat(user, meeting)
+            meeting_access.require_chair_or_secretariat(user, meeting)
             assert access.membership(user, meeting.council_id) is first
             assert len(seen) == 1
 
@@ -67,9 +69,9 @@ def test_a_meeting_comes_with_the_users_membership_and_still_hides_other_council
         db.session.rollback()
         seen, stop = _membership_queries(app)
         try:
-            found = access.get_meeting_for(chair, meeting_id)
+            found = meeting_access.get_meeting_for(chair, meeting_id)
             assert found.id == meeting_id
-            access.require_chair_or_secretariat(chair, found)
+            meeting_access.require_chair_or_secretariat(chair, found)
             assert access.membership(chair, council_id) is not None
             assert len(seen) == 1  # the meeting's own statement; none after it
             db.session.rollback()
@@ -79,9 +81,9 @@ def test_a_meeting_comes_with_the_users_membership_and_still_hides_other_council
             row.active = False
             db.session.flush()
             with pytest.raises(NotFound):
-                access.get_meeting_for(chair, meeting_id)
+                meeting_access.get_meeting_for(chair, meeting_id)
             db.session.rollback()
             with pytest.raises(NotFound):  # a meeting that does not exist
-                access.get_meeting_for(chair, 2**31 - 2)
+                meeting_access.get_meeting_for(chair, 2**31 - 2)
         finally:
             stop()

@@ -173,7 +173,7 @@ def test_a_missing_stored_file_fails_the_command(app, hall, tmp_path):
     docs = hall.secretary.get(f"/api/meetings/{hall.meeting_id}/documents").json["documents"]
     doc = next(d for d in docs if d["kind"] == "main")
     with app.app_context():
-        from server.documents import storage
+        from server import storage
         from server.documents.models import Document
         from server.extensions import db
 

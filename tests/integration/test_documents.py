@@ -629,7 +629,7 @@ def test_deleting_a_document_while_it_is_processed(app, login, demo_meeting_id):
 def test_a_page_asked_for_by_many_tablets_at_once_is_rendered_once(app, login, demo_meeting_id):
     from concurrent.futures import ThreadPoolExecutor
 
-    from server.documents import processing
+    from server import rendering
 
     doc = next(
         d for d in demo_documents(login("secretary"), demo_meeting_id) if d["kind"] == "main"
@@ -637,7 +637,7 @@ def test_a_page_asked_for_by_many_tablets_at_once_is_rendered_once(app, login, d
     tablets = [login(f"delegate{n:02d}") for n in range(1, 9)]
     path = f"/api/documents/{doc['id']}/pages/2/image?width=1536&dpr=1.5"
     with app.app_context():
-        pool = processing.pool()
+        pool = rendering.pool()
     before = pool.calls.get("render", 0)
     with ThreadPoolExecutor(len(tablets)) as executor:
         answers = list(executor.map(lambda t: t.get(path, headers=WEBP), tablets))

@@ -214,7 +214,7 @@ def test_processing_that_fails_says_so_and_never_stays_processing(app, login, de
     response = upload(secretary, item, vietnamese_pdf(1, marker="Tệp gốc bị mất"), title="Mất")
     doc = wait_for(secretary, response.json["id"])
     with app.app_context():
-        from server.documents import storage
+        from server import storage
 
         row = db.session.get(Document, doc["id"])
         storage.original_path(row.original_sha256).unlink()

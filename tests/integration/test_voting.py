@@ -567,11 +567,11 @@ def test_online_members_vote_where_the_council_allows_it(app, login):
     council = make_council(app, members=3, prefix="on", settings={"online_attendance": True})
     from server.accounts import services as accounts
     from server.accounts.models import Role
-    from server.meetings import services as meetings
+    from server.councils import services as councils
 
     with app.app_context():
         chair = accounts.create_user("on-chair", "Chủ tọa xã", [Role.CHAIR], password=PASSWORD)
-        meetings.add_membership(council["council_id"], chair.id, is_member=False)
+        councils.add_membership(council["council_id"], chair.id, is_member=False)
         db.session.commit()
     secretary = login(council["secretary"], PASSWORD)
     chair_api = login("on-chair", PASSWORD)
@@ -628,7 +628,7 @@ def test_result_is_frozen_against_later_changes(hall, app):
     for n in range(1, 11):
         hall.delegate(n).post(f"/api/meetings/{hall.meeting_id}/attendance/check-out", json={})
     hall.check_in(range(41, 51))
-    from server.meetings.models import CouncilMembership
+    from server.councils.models import CouncilMembership
 
     with app.app_context():
         row = db.session.scalars(

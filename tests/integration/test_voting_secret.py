@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
+from server.events.models import MeetingEvent
 from server.extensions import db
-from server.realtime.models import MeetingEvent
 from server.voting import services as voting
 from server.voting.models import Ballot
 from tests.integration.test_voting import Hall

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
 from server.db import utcnow
+from server.events.models import MeetingEvent
 from server.extensions import db
-from server.realtime.models import MeetingEvent
 from server.voting import services as voting
-from server.voting.housekeeping import Housekeeper, housekeeper
+from server.voting.housekeeping import Housekeeper
 from server.voting.models import Motion
 from tests.integration.test_voting import Hall, wait_for_event
 
@@ -40,13 +40,13 @@ def test_vote_closes_itself_when_its_time_runs_out(hall, app, socket_for):
     assert datetime.fromisoformat(motion["closes_at"]) == opened_at + timedelta(seconds=60)
     opened = wait_for_event(tablet, "vote.opened")[0]
     assert opened["motion"]["closes_at"] == motion["closes_at"]
-    assert housekeeper(app).deadlines()[motion["id"]] == opened_at + timedelta(seconds=60)
+    assert voting.keeper(app).deadlines()[motion["id"]] == opened_at + timedelta(seconds=60)
     hall.vote(1, motion["id"], choice="yes")
     hall.vote(2, motion["id"], choice="no")
 
     soon = utcnow() + timedelta(seconds=0.5)
     _move_deadline(app, motion["id"], soon)
-    housekeeper(app).arm(motion["id"], soon)
+    voting.keeper(app).arm(motion["id"], soon)
     closed = wait_for_event(tablet, "vote.closed", timeout=10)
     assert closed, "the vote closed by itself"
     assert closed[0]["result"]["yes"] == 1
@@ -54,7 +54,7 @@ def test_vote_closes_itself_when_its_time_runs_out(hall, app, socket_for):
     assert hall.motion_row(motion["id"])["status"] == "closed"
     late = hall.vote(3, motion["id"], choice="yes")
     assert (late.status_code, late.json["error"]["code"]) == (409, "vote_closed")
-    assert motion["id"] not in housekeeper(app).deadlines()
+    assert motion["id"] not in voting.keeper(app).deadlines()
     with app.app_context():
         row = db.session.get(Motion, motion["id"])
         assert row.closed_by_id is None
@@ -127,7 +127,7 @@ def test_a_starting_process_rearms_open_votes(hall, app):
     """What the @on_serve hook does after a restart: find open votes and their deadlines."""
     hall.check_in(range(1, 41))
     motion = hall.opened(duration_seconds=600)
-    fresh = Housekeeper(app)
+    fresh = Housekeeper(app, voting.TASKS)
     fresh.sweep()
     assert list(fresh.deadlines()) == [motion["id"]]
     assert fresh.deadlines()[motion["id"]] == datetime.fromisoformat(motion["closes_at"])

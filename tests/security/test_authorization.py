@@ -25,6 +25,7 @@ from flask import Flask, has_app_context
 
 from server.accounts import services as accounts
 from server.accounts.models import Role, User
+from server.councils import people
 from server.extensions import db
 from server.meetings import services as meetings
 from server.meetings.models import Meeting
@@ -90,14 +91,14 @@ class Ctx:
     def agenda_order(self) -> list[dict[str, Any]]:
         with self._context():
             meeting = db.session.get(Meeting, self.meeting_id)
-            return [{"id": i["id"], "parent_id": i["parent_id"]} for i in meetings.agenda(meeting)]
+            return [{"id": i.id, "parent_id": i.parent_id} for i in meetings.agenda(meeting)]
 
     def make_current(self) -> int:
         with self._context():
             meeting = db.session.get(Meeting, self.meeting_id)
             current = meeting.current_agenda_item_id
             if current is None:
-                current = meetings.agenda(meeting)[1]["id"]
+                current = meetings.agenda(meeting)[1].id
                 meetings.set_current_item(self.actor("chair"), self.meeting_id, current)
                 db.session.commit()
             return int(current)
@@ -151,7 +152,7 @@ class Ctx:
     def resolution_item(self) -> int:
         with self._context():
             meeting = db.session.get(Meeting, self.meeting_id)
-            return int(next(i["id"] for i in meetings.agenda(meeting) if i["kind"] == "resolution"))
+            return int(next(i.id for i in meetings.agenda(meeting) if i.kind == "resolution"))
 
     def new_user(self) -> int:
         with self._context():
@@ -161,14 +162,14 @@ class Ctx:
 
     def new_device(self, username: str = "delegate12") -> int:
         with self._context():
-            token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
+            token, _ = people.create_pairing_token(self.actor("admin"), self.actor(username).id)
             _, device = accounts.pair_device(token, "Tablet")
             db.session.commit()
             return int(device.id)
 
     def new_token(self, username: str = "delegate13") -> str:
         with self._context():
-            token, _ = accounts.create_pairing_token(self.actor("admin"), self.actor(username).id)
+            token, _ = people.create_pairing_token(self.actor("admin"), self.actor(username).id)
             db.session.commit()
             return token
 

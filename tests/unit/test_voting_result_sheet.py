@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from server.pdf.compose import extract_text
+from server.pdf.compose import extract_text, html_pdf_from_args
 from server.pdf.result_sheet import (
     CountRow,
     NamedRow,
     OptionRow,
     ResultSheet,
-    result_sheet_pdf,
+    result_sheet_pdf_args,
     sheet_html,
     vn_percent,
 )
+
+
+def _pdf(value: ResultSheet) -> bytes:
+    return html_pdf_from_args(result_sheet_pdf_args(value))
 
 
 def sheet(**changes) -> ResultSheet:
@@ -51,7 +55,7 @@ def sheet(**changes) -> ResultSheet:
 
 
 def test_open_vote_sheet_text():
-    text = extract_text(result_sheet_pdf(sheet()))
+    text = extract_text(_pdf(sheet()))
     flat = " ".join(text.split())
     for expected in (
         "HỘI ĐỒNG NHÂN DÂN TỈNH ĐẮK LẮK",
@@ -81,7 +85,7 @@ def test_user_text_is_escaped_in_the_markup():
 
 def test_secret_sheet_names_nobody():
     secret = sheet(method="Bỏ phiếu kín", named=(), secret=True)
-    text = " ".join(extract_text(result_sheet_pdf(secret)).split())
+    text = " ".join(extract_text(_pdf(secret)).split())
     assert "Bỏ phiếu kín" in text
     assert "không ghi tên người bỏ phiếu" in text
     assert "Nguyễn Thị Hồng Nhung" not in text
@@ -100,14 +104,14 @@ def test_confidence_sheet_lists_each_office_holder():
         ),
         notes=("Bà B - Chủ tịch UBND tỉnh: quá nửa tổng số đại biểu đánh giá tín nhiệm thấp.",),
     )
-    text = " ".join(extract_text(result_sheet_pdf(confidence)).split())
+    text = " ".join(extract_text(_pdf(confidence)).split())
     assert "Bà B - Chủ tịch UBND tỉnh 10 (20,00%) 14 (28,00%) 26 (52,00%)" in text
     assert "quá nửa tổng số đại biểu đánh giá tín nhiệm thấp" in text
 
 
 def test_long_named_list_flows_over_pages():
     many = tuple(NamedRow(f"Đại biểu số {n}", "Tán thành") for n in range(1, 501))
-    text = extract_text(result_sheet_pdf(sheet(named=many)))
+    text = extract_text(_pdf(sheet(named=many)))
     assert "Đại biểu số 500" in text
     assert "Trang 1/" in text
 

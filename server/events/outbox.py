@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from server.events.models import EventStream, MeetingEvent
 from server.extensions import db, socketio
 from server.observability import EVENT_EMIT_FAILURES, EVENT_EMIT_SECONDS
-from server.realtime.models import MeetingEvent
+from server.transaction import Stage, after_commit, scoped
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +48,15 @@ class Outgoing:
     room: str
 
 
-def _queue(session: Session, message: Outgoing) -> None:
-    session.info.setdefault("outbox", []).append(message)
+def _new_outbox() -> list[Outgoing]:
+    """The transaction's messages; sent in order once it commits (and only then)."""
+    messages: list[Outgoing] = []
+    after_commit(lambda: _send(messages), Stage.EVENTS)
+    return messages
+
+
+def _queue(message: Outgoing) -> None:
+    scoped("events.outbox", _new_outbox).append(message)
 
 
 def publish(meeting_id: int, name: str, payload: dict[str, Any]) -> int:
@@ -58,13 +64,13 @@ def publish(meeting_id: int, name: str, payload: dict[str, Any]) -> int:
     seq = db.session.execute(_NEXT_SEQ, {"meeting_id": meeting_id}).scalar_one()
     body = {**payload, "meeting_id": meeting_id, "seq": seq}
     db.session.add(MeetingEvent(meeting_id=meeting_id, seq=seq, name=name, payload=body))
-    _queue(db.session(), Outgoing(name, body, meeting_room(meeting_id)))
+    _queue(Outgoing(name, body, meeting_room(meeting_id)))
     return int(seq)
 
 
 def notify(room: str, name: str, payload: dict[str, Any]) -> None:
     """Send a notice to one room after commit; it has no seq and is not replayed."""
-    _queue(db.session(), Outgoing(name, payload, room))
+    _queue(Outgoing(name, payload, room))
 
 
 def send_now(room: str, name: str, payload: dict[str, Any]) -> None:
@@ -77,6 +83,16 @@ def last_seq(meeting_id: int) -> int:
         sa.text("SELECT last_seq FROM event_streams WHERE meeting_id = :m"), {"m": meeting_id}
     )
     return int(value or 0)
+
+
+def last_seqs(meeting_ids: list[int]) -> dict[int, int]:
+    """The last seq of each of these meetings that has had an event."""
+    rows = db.session.execute(
+        sa.select(EventStream.meeting_id, EventStream.last_seq).where(
+            EventStream.meeting_id.in_(meeting_ids)
+        )
+    ).all()
+    return {int(meeting_id): int(seq) for meeting_id, seq in rows}
 
 
 def events_since(meeting_id: int, since: int, limit: int) -> list[dict[str, Any]] | None:
@@ -104,17 +120,10 @@ def _emit(message: Outgoing) -> None:
         EVENT_EMIT_SECONDS.observe(time.perf_counter() - started)
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    messages = session.info.pop("outbox", [])
+def _send(messages: list[Outgoing]) -> None:
     for message in messages:
         _emit(message)
     if messages:
         # Under gevent or eventlet, emitting only queues each client's frame: yield once so
         # the writers send them before this request goes on to build its own answer.
         socketio.sleep(0)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop("outbox", None)

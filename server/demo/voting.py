@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from server.demo.seed import DemoSession, on_seeded
+from server.demo.session import DemoSession
 from server.voting import services
 
 
-@on_seeded
 def add_demo_motions(demo: DemoSession) -> None:
     """One draft motion per resolution item, by the default rule, open (named) vote."""
     for item in demo.items:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from server.accounts.models import Role, User
+from server.api import jsonable
+from server.councils import services as councils
+from server.events.state import state_section
 from server.meetings import access, services
 from server.meetings.models import Meeting
-from server.realtime.state import state_section
+from server.meetings.serialize import follow_out, meeting_out
 
 
 @state_section("meeting")
 def _meeting(meeting: Meeting, user: User) -> dict[str, Any]:
-    settings = services.settings_of(meeting.council)
-    return services.meeting_summary(meeting) | {
+    settings = councils.settings_of(meeting.council)
+    return jsonable(meeting_out(meeting)) | {
         "ballot_labels": settings.ballot_labels.model_dump(),
         "speaking_time_seconds": settings.speaking_time_seconds,
         "online_attendance": settings.online_attendance,
@@ -26,17 +29,15 @@ def _meeting(meeting: Meeting, user: User) -> dict[str, Any]:
 def _me(meeting: Meeting, user: User) -> dict[str, Any]:
     return {
         "user_id": user.id,
-        "is_member": access.member_of(user, meeting.council_id) is not None,
-        "can_manage": access.is_staff_of(user, meeting.council_id, frozenset({Role.SECRETARY})),
-        "can_chair": access.is_staff_of(
-            user, meeting.council_id, frozenset({Role.CHAIR, Role.SECRETARY})
-        ),
+        "is_member": access.member_of(user, meeting) is not None,
+        "can_manage": access.is_staff(user, meeting, Role.SECRETARY),
+        "can_chair": access.is_staff(user, meeting, Role.CHAIR, Role.SECRETARY),
     }
 
 
 @state_section("agenda")
 def _agenda(meeting: Meeting, user: User) -> list[dict[str, Any]]:
-    return services.agenda(meeting)
+    return jsonable(services.agenda(meeting))
 
 
 @state_section("current_agenda_item_id")
@@ -46,17 +47,17 @@ def _current(meeting: Meeting, user: User) -> int | None:
 
 @state_section("follow")
 def _follow(meeting: Meeting, user: User) -> dict[str, Any] | None:
-    return services.follow_json(meeting)
+    return jsonable(follow_out(meeting))
 
 
 @state_section("attendance")
 def _attendance(meeting: Meeting, user: User) -> dict[str, Any]:
-    return services.attendance(meeting)
+    return jsonable(services.attendance(meeting))
 
 
 @state_section("speakers")
 def _speakers(meeting: Meeting, user: User) -> dict[str, Any]:
     return {
         "agenda_item_id": meeting.current_agenda_item_id,
-        "speakers": services.speakers(meeting),
+        "speakers": jsonable(services.speakers(meeting)),
     }

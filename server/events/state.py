@@ -7,12 +7,13 @@ the meeting and the user and returns JSON. `join` and `getMeetingState` send the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from server.accounts.models import User
-from server.meetings.models import Meeting
+if TYPE_CHECKING:
+    from server.accounts.models import User
+    from server.meetings.models import Meeting
 
-Section = Callable[[Meeting, User], Any]
+Section: TypeAlias = "Callable[[Meeting, User], Any]"
 
 _sections: dict[str, Section] = {}
 

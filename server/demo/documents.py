@@ -2,25 +2,26 @@
 
 Reports (báo cáo), submissions (tờ trình), draft resolutions (dự thảo nghị quyết) and
 review reports (báo cáo thẩm tra) with tables of figures, written by
-server.pdf.compose in Noto Sans, processed in this process (the seed runs in the CLI or
-the test set-up, never in a server) and published; one confidential document and one
+server.pdf.compose in Noto Sans (in a PDF worker), processed at once (the seed runs in the CLI
+or the test set-up, never in a server) and published; one confidential document and one
 external link among them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
 from server.db import utcnow
-from server.demo.seed import DemoSession, on_seeded
-from server.documents import processing, services, storage
-from server.documents.models import Document
-from server.extensions import db
-from server.meetings.models import AgendaItem
+from server.demo.session import DemoSession
+from server.documents import services
+from server.rendering import compose_pdf
+
+if TYPE_CHECKING:
+    from server.meetings.models import AgendaItem
 
 PROVINCE = "ĐẮK LẮK"
 UBND = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
@@ -457,7 +458,7 @@ def _programme(items: list[AgendaItem]) -> DemoDocument:
         "phiên chất vấn và phiên bế mạc.",
     ):
         body += _p(text)
-    body += _discussion(random.Random(7), 3)  # noqa: S311 - made-up text, reproducible
+    body += _discussion(random.Random(7), 3)
     body += _sign("TM. THƯỜNG TRỰC HĐND", "CHỦ TỊCH", "Trần Quốc Khánh")
     return DemoDocument(title="Chương trình kỳ họp thứ Ba", kind="main", html=body)
 
@@ -515,7 +516,7 @@ def _closing(items: list[AgendaItem], rng: random.Random) -> DemoDocument:
 
 def documents_for(demo: DemoSession) -> list[tuple[AgendaItem, DemoDocument]]:
     """The documents of the demo session, by agenda item."""
-    rng = random.Random(2027)  # noqa: S311 - made-up figures, reproducible
+    rng = random.Random(2027)
     out: list[tuple[AgendaItem, DemoDocument]] = []
     number = 401
     for item in demo.items:
@@ -537,59 +538,39 @@ def documents_for(demo: DemoSession) -> list[tuple[AgendaItem, DemoDocument]]:
     return out
 
 
-def _store(pdf: bytes) -> str:
-    sha = hashlib.sha256(pdf).hexdigest()
-    path = storage.original_path(sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pdf)
-    return sha
-
-
-@on_seeded
 def seed_documents(demo: DemoSession) -> None:
     """Write, process and publish the demo session's documents, and one external link."""
-    # Imported here: a serving process never loads PyMuPDF (its workers do).
-    from server.pdf.compose import PageFooter, html_to_pdf
-
     now = utcnow()
     for item, spec in documents_for(demo):
-        pdf = html_to_pdf(
-            spec.html,
-            title=spec.title,
-            author="Văn phòng Đoàn ĐBQH và HĐND tỉnh Đắk Lắk",
-            css=EXTRA_CSS,
-            footer=PageFooter("Trang {page}/{pages}"),
+        pdf = compose_pdf(
+            {
+                "html": spec.html,
+                "title": spec.title,
+                "author": "Văn phòng Đoàn ĐBQH và HĐND tỉnh Đắk Lắk",
+                "css": EXTRA_CSS,
+                "footer": "Trang {page}/{pages}",
+            },
+            failed="document_processing_failed",
         )
-        doc = Document(
-            meeting_id=demo.meeting.id,
-            agenda_item_id=item.id,
+        doc = services.add_now(
+            demo.secretary,
+            item.id,
+            pdf,
             title=spec.title,
             kind=spec.kind,
             confidential=spec.confidential,
-            filename=spec.title[:120].replace("/", "-") + ".pdf",
-            size_bytes=len(pdf),
-            original_sha256=_store(pdf),
-            uploaded_by_id=demo.secretary.id,
             created_at=now - timedelta(days=1),
         )
-        db.session.add(doc)
-        db.session.flush()
-        doc.series_id = doc.id
-        processing.process_inline(doc)
         services.publish_document(demo.secretary, doc.id, now=now)
 
     report = next((item for item in demo.items if item.kind == "report"), demo.items[0])
-    link = Document(
-        meeting_id=demo.meeting.id,
-        agenda_item_id=report.id,
+    link = services.upload_document(
+        demo.secretary,
+        report.id,
         title=LAW_LINK[0],
         kind="link",
+        confidential=False,
         url=LAW_LINK[1],
-        status="ready",
-        uploaded_by_id=demo.secretary.id,
+        upload=None,
     )
-    db.session.add(link)
-    db.session.flush()
-    link.series_id = link.id
     services.publish_document(demo.secretary, link.id, now=now)

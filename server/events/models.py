@@ -8,11 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import utcnow
-from server.extensions import db
+from server.db import Base, utcnow
 
 
-class EventStream(db.Model):  # type: ignore[name-defined,misc]
+class EventStream(Base):
     """The last seq given out for a meeting; its row lock orders the meeting's events."""
 
     __tablename__ = "event_streams"
@@ -23,7 +22,7 @@ class EventStream(db.Model):  # type: ignore[name-defined,misc]
     last_seq: Mapped[int] = mapped_column(default=0)
 
 
-class MeetingEvent(db.Model):  # type: ignore[name-defined,misc]
+class MeetingEvent(Base):
     """One event broadcast to a meeting's room, kept so reconnecting clients can replay it."""
 
     __tablename__ = "meeting_events"

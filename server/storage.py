@@ -99,6 +99,19 @@ def keep_original(received: Path, sha: str) -> Path:
     return target
 
 
+def keep_bytes(data: bytes) -> str:
+    """Keep a file the server made itself as an original; its SHA-256."""
+    sha = hashlib.sha256(data).hexdigest()
+    target = original_path(sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+        os.chmod(target, 0o440)
+    return sha
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

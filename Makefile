@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run serve test test-fast test-eventlet test-client lint fmt typecheck bench client system-deps constraints clean
+.PHONY: run serve test test-fast test-eventlet test-client lint fmt typecheck bench client client-operations system-deps constraints clean
 
 ## run: install, build the client, migrate, seed the demo once, serve on http://$(HOST):$(PORT)
 run: $(VENV)/.runtime client
@@ -39,13 +39,13 @@ test-client:
 	cd client_web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check server tests bench kiosk migrations deploy
-	$(VENV)/bin/ruff format --check server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff check server tests bench kiosk migrations deploy tools
+	$(VENV)/bin/ruff format --check server tests bench kiosk migrations deploy tools
 	$(VENV)/bin/mypy
 
 fmt: $(VENV)/.dev
-	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations deploy
-	$(VENV)/bin/ruff format server tests bench kiosk migrations deploy
+	$(VENV)/bin/ruff check --fix server tests bench kiosk migrations deploy tools
+	$(VENV)/bin/ruff format server tests bench kiosk migrations deploy tools
 
 ## bench: every benchmark; writes bench/results/latest.json and latest.md
 bench: $(VENV)/.dev client
@@ -70,6 +70,10 @@ client:
 	@if [ -f client_web/package.json ]; then \
 		cd client_web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
 	fi
+
+## client-operations: regenerate client_web/src/lib/operations.js from the server's OpenAPI document
+client-operations: $(VENV)/.runtime
+	$(PY) -m tools.client_operations
 
 system-deps:
 	tools/install-system-deps.sh

@@ -1,6 +1,6 @@
 // Who is using this page: the session check, the login form, QR pairing, logout.
 import { useEffect, useState } from 'preact/hooks';
-import { currentUser, login, logout, onSessionEnded, pairDevice, patch } from '../lib/api.js';
+import { call, currentUser, login, logout, onSessionEnded, pairDevice } from '../lib/api.js';
 import { hasChosenLang, setLang, t, useLang } from '../lib/i18n.js';
 import { currentPath, navigate } from '../lib/router.js';
 import { Button, ErrorText, Field, LangSwitch, Loading, whenLanguageChosen } from './ui.jsx';
@@ -54,7 +54,7 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
   useEffect(() => {
     adoptLanguage(user);
     // A language picked while logged in follows the person to their other devices.
-    whenLanguageChosen(user ? (language) => patch(`/users/${user.id}`, { language }).catch(() => {}) : null);
+    whenLanguageChosen(user ? (language) => call('updateUser', { params: { user_id: user.id }, body: { language } }).catch(() => {}) : null);
   }, [user]);
 
   useEffect(() => {

@@ -7,7 +7,7 @@
 //   <DocumentCommentsButton doc={doc} state={state} page={…} />   (a button opening the dialog;
 //   the reader passes the page on screen, so "this page" is offered first)
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, post } from '../lib/api.js';
+import { call } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { useAction, useLoad } from '../lib/hooks.js';
 import { t, useLang } from '../lib/i18n.js';
@@ -74,7 +74,7 @@ export function CommentView({ comment, mine, children, headingLevel = 3 }) {
 /** The comments of one document and a form to write one. */
 export function CommentsPanel({ document: doc, page = null, quote = null, canWrite = false, userId = null }) {
   useLang();
-  const loaded = useLoad(() => get(`/documents/${doc.id}/comments`), [doc.id]);
+  const loaded = useLoad(() => call('listComments', { params: { document_id: doc.id } }), [doc.id]);
   const [list, setList] = useState(null);
   useEffect(() => {
     if (loaded.data) setList(loaded.data.comments);
@@ -133,7 +133,7 @@ function CommentForm({ doc, page, quote, onCreated }) {
     const body = { text: text.trim(), visibility, client_id: clientId };
     if (target) body.page = target;
     if (target && quote) body.quote = quote;
-    const created = await run(() => post(`/documents/${doc.id}/comments`, body));
+    const created = await run(() => call('createComment', { params: { document_id: doc.id }, body }));
     if (created) {
       onCreated(created);
       setText('');

@@ -1,5 +1,5 @@
 // Meeting pieces shared by the tablet, the consoles and the display.
-import { get } from '../lib/api.js';
+import { call } from '../lib/api.js';
 import { formatDate, formatDuration, formatTime } from '../lib/format.js';
 import { useElapsed, useLoad } from '../lib/hooks.js';
 import { hasKey, t, useLang } from '../lib/i18n.js';
@@ -27,7 +27,7 @@ export function meetingDates(meeting) {
 /** The list of sessions this user may open. */
 export function MeetingList({ onOpen, heading, extra }) {
   useLang();
-  const { data, error, loading } = useLoad(() => get('/meetings'), []);
+  const { data, error, loading } = useLoad(() => call('listMeetings'), []);
   if (loading) return <Loading />;
   if (error) return <ErrorText error={error} />;
   const meetings = data.meetings;

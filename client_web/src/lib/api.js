@@ -1,7 +1,10 @@
 // The one way the client talks to the REST API: session cookie, CSRF header, language,
-// and errors as ApiError carrying the server's plain-words `message`.
+// and errors as ApiError carrying the server's plain-words `message`. Operations are named
+// by their operationId (`call('castVote', ...)`); their paths come from operations.js,
+// generated from the server's OpenAPI document.
 import { noteServerDate } from './clock.js';
 import { getLang, t } from './i18n.js';
+import { API_ROOT, operations, path } from './operations.js';
 
 let csrfToken = null;
 const sessionListeners = new Set();
@@ -36,7 +39,7 @@ export function announceSessionEnded() {
   for (const fn of sessionListeners) fn();
 }
 
-async function send(method, path, body) {
+async function send(method, target, body) {
   const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
@@ -47,7 +50,7 @@ async function send(method, path, body) {
   const sentAt = Date.now();
   let response;
   try {
-    response = await fetch(`/api${path}`, init);
+    response = await fetch(API_ROOT + target, init);
   } catch {
     throw new ApiError(0, 'network', t('errors.network'));
   }
@@ -70,31 +73,47 @@ async function send(method, path, body) {
   return data;
 }
 
+/** Send the operation `operationId` as it is (no retry, no session announcement). */
+function sendOperation(operationId, body) {
+  return send(operations[operationId].method, path(operationId), body);
+}
+
+// A 401 from these means "not logged in" (the login screen handles it), not "session ended".
+const SESSION_PATHS = new Set([path('getCurrentUser'), path('login'), path('pairDevice'), path('logout')]);
+
 /** A request; a stale CSRF token is fetched again once, a lost session is announced. */
-export async function request(method, path, body) {
+async function request(method, target, body) {
   try {
-    return await send(method, path, body);
+    return await send(method, target, body);
   } catch (err) {
     if (err.status === 403 && err.code === 'csrf_failed') {
-      const me = await send('GET', '/me');
+      const me = await sendOperation('getCurrentUser');
       setCsrfToken(me.csrf_token);
-      return send(method, path, body);
+      return send(method, target, body);
     }
-    if (err.status === 401 && !path.startsWith('/auth/') && path !== '/me') announceSessionEnded();
+    if (err.status === 401 && !SESSION_PATHS.has(target)) announceSessionEnded();
     throw err;
   }
 }
 
-export const get = (path) => request('GET', path);
-export const post = (path, body = {}) => request('POST', path, body);
-export const put = (path, body = {}) => request('PUT', path, body);
-export const patch = (path, body = {}) => request('PATCH', path, body);
-export const del = (path) => request('DELETE', path);
+// Methods that take a JSON body: one is always sent (`{}` when the caller gives none).
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Call the API operation `operationId` (see operations.js): `params` fill its path, `query`
+ * becomes the query string, `body` is sent as JSON. Resolves to the answer's JSON; rejects
+ * with ApiError (and with an Error for an unknown operation or a missing parameter).
+ */
+export async function call(operationId, { params = {}, query = undefined, body = undefined } = {}) {
+  const target = path(operationId, params, query);
+  const { method } = operations[operationId];
+  return request(method, target, WITH_BODY.has(method) ? (body ?? {}) : body);
+}
 
 /** The logged-in user, or null when there is no session. */
 export async function currentUser() {
   try {
-    const data = await send('GET', '/me');
+    const data = await sendOperation('getCurrentUser');
     setCsrfToken(data.csrf_token);
     return data.user;
   } catch (err) {
@@ -104,20 +123,20 @@ export async function currentUser() {
 }
 
 export async function login(username, password) {
-  const data = await send('POST', '/auth/login', { username, password });
+  const data = await sendOperation('login', { username, password });
   setCsrfToken(data.csrf_token);
   return data.user;
 }
 
 export async function pairDevice(token, label) {
-  const data = await send('POST', '/auth/pair', { token, label });
+  const data = await sendOperation('pairDevice', { token, label });
   setCsrfToken(data.csrf_token);
   return data.user;
 }
 
 export async function logout() {
   try {
-    await send('POST', '/auth/logout', {});
+    await sendOperation('logout', {});
   } finally {
     setCsrfToken(null);
   }
@@ -125,6 +144,5 @@ export async function logout() {
 
 /** `getMeetingState`: the full state, or the events after `since`. */
 export function fetchMeetingState(meetingId, since) {
-  const query = since === undefined || since === null ? '' : `?since=${since}`;
-  return get(`/meetings/${meetingId}/state${query}`);
+  return call('getMeetingState', { params: { meeting_id: meetingId }, query: { since } });
 }

@@ -1,12 +1,12 @@
 // The tablet sync library: one live meeting over Socket.IO, kept exactly in step.
 //
 // join -> state + seq; events applied in seq order (Sequencer); a gap that does not fill
-// within ~1 s, or any reconnect, asks GET /api/meetings/{id}/state?since=N and applies the
+// within ~1 s, or any reconnect, asks getMeetingState with since=N and applies the
 // missed events (or takes the full state). Nothing is applied twice. The browser's
 // offline/online signals close and reopen the socket at once instead of waiting for a
 // ping timeout.
 import { io } from 'socket.io-client';
-import { fetchMeetingState, get } from './api.js';
+import { call, fetchMeetingState } from './api.js';
 import { applyEvent } from './meetingState.js';
 import { Sequencer } from './sequencer.js';
 
@@ -45,7 +45,7 @@ export class MeetingSync {
           reconnectionDelayMax: 5000,
         }));
     this.fetchState = deps.fetchState || fetchMeetingState;
-    this.fetchSpeakers = deps.fetchSpeakers || ((id) => get(`/meetings/${id}/speakers`));
+    this.fetchSpeakers = deps.fetchSpeakers || ((id) => call('listSpeakers', { params: { meeting_id: id } }));
     this.timers = deps.timers || globalThis;
     this.state = null;
     this.status = STATUS.CONNECTING;

@@ -3,11 +3,12 @@
 // server's plain-words message.
 import { ApiError, currentUser, getCsrfToken } from './api.js';
 import { getLang, t } from './i18n.js';
+import { apiUrl, operations } from './operations.js';
 
-function sendForm(path, form, onProgress) {
+function sendForm(url, form, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api${path}`);
+    xhr.open('POST', url);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('Accept-Language', getLang());
@@ -44,16 +45,19 @@ function sendForm(path, form, onProgress) {
 }
 
 /**
- * POST a FormData to /api<path>, calling onProgress(fraction 0..1) as the bytes go out.
- * A stale CSRF token is fetched again once.
+ * POST a FormData to the operation `operationId` (its path filled from `params`, see
+ * operations.js), calling onProgress(fraction 0..1) as the bytes go out. A stale CSRF token
+ * is fetched again once.
  */
-export async function uploadForm(path, form, onProgress) {
+export async function uploadForm(operationId, params, form, onProgress) {
+  const url = apiUrl(operationId, params);
+  if (operations[operationId].method !== 'POST') throw new Error(`${operationId} is not an upload (POST)`);
   try {
-    return await sendForm(path, form, onProgress);
+    return await sendForm(url, form, onProgress);
   } catch (err) {
     if (err.status === 403 && err.code === 'csrf_failed') {
       await currentUser();
-      return sendForm(path, form, onProgress);
+      return sendForm(url, form, onProgress);
     }
     throw err;
   }

@@ -11,7 +11,7 @@ import {
   splitSpeakers,
 } from '../../components/meeting.jsx';
 import { Badge, Button, Card, ConnectionBanner, ErrorText, Icon, Loading, TopBar } from '../../components/ui.jsx';
-import { patch, post, put } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatDuration } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -81,7 +81,7 @@ function AgendaPanel({ state, meetingId }) {
   useLang();
   const [run, busy, error] = useAction();
   const closed = state.meeting.status === 'closed';
-  const makeCurrent = (id) => run(() => put(`/meetings/${meetingId}/current-item`, { agenda_item_id: id }));
+  const makeCurrent = (id) => run(() => call('setCurrentAgendaItem', { params: { meeting_id: meetingId }, body: { agenda_item_id: id } }));
   return (
     <Card
       title={t('agenda.title')}
@@ -111,7 +111,7 @@ function AgendaPanel({ state, meetingId }) {
               )}
               <Button
                 busy={busy}
-                onClick={() => run(() => patch(`/agenda/${item.id}`, { done: item.status !== 'done' }))}
+                onClick={() => run(() => call('updateAgendaItem', { params: { agenda_item_id: item.id }, body: { done: item.status !== 'done' } }))}
                 aria-label={t(item.status === 'done' ? 'chair.reopen_named' : 'chair.mark_done_named', { number: item.number })}
               >
                 {item.status === 'done' ? t('chair.reopen') : t('chair.mark_done')}
@@ -134,7 +134,7 @@ function SpeakersPanel({ state, meetingId }) {
     const ids = waiting.map((s) => s.id);
     const [moved] = ids.splice(index, 1);
     ids.splice(index + delta, 0, moved);
-    return run(() => put(`/meetings/${meetingId}/speakers/order`, { speaker_ids: ids }));
+    return run(() => call('reorderSpeakers', { params: { meeting_id: meetingId }, body: { speaker_ids: ids } }));
   };
   return (
     <Card title={t('speakers.title')} icon="mic" id="chair-speakers" class="chair-speakers">
@@ -154,7 +154,7 @@ function SpeakersPanel({ state, meetingId }) {
                 <p class="floor-name">{speaking.full_name}</p>
                 <p class="floor-kind">{speakerKind(speaking)}</p>
                 <SpeakingTime speaker={speaking} allowed={allowed} large />
-                <Button kind="danger" size="lg" busy={busy} onClick={() => run(() => post(`/speakers/${speaking.id}/end`, {}))}>
+                <Button kind="danger" size="lg" busy={busy} onClick={() => run(() => call('endFloor', { params: { speaker_id: speaking.id }, body: {} }))}>
                   {t('chair.end_floor')}
                 </Button>
               </div>
@@ -176,7 +176,7 @@ function SpeakersPanel({ state, meetingId }) {
                     <span class="queue-kind">{speakerKind(s)}</span>
                   </span>
                   <span class="queue-buttons">
-                    <Button kind="primary" busy={busy} onClick={() => run(() => post(`/speakers/${s.id}/floor`, {}))} aria-label={t('chair.give_floor_named', { name: s.full_name })}>
+                    <Button kind="primary" busy={busy} onClick={() => run(() => call('giveFloor', { params: { speaker_id: s.id }, body: {} }))} aria-label={t('chair.give_floor_named', { name: s.full_name })}>
                       {t('chair.give_floor')}
                     </Button>
                     <Button class="icon-only" disabled={index === 0 || busy} onClick={() => move(index, -1)} aria-label={t('chair.move_up', { name: s.full_name })}>
@@ -185,7 +185,7 @@ function SpeakersPanel({ state, meetingId }) {
                     <Button class="icon-only" disabled={index === waiting.length - 1 || busy} onClick={() => move(index, 1)} aria-label={t('chair.move_down', { name: s.full_name })}>
                       <Icon name="down" />
                     </Button>
-                    <Button class="icon-only" busy={busy} onClick={() => run(() => post(`/speakers/${s.id}/withdraw`, {}))} aria-label={t('chair.remove', { name: s.full_name })}>
+                    <Button class="icon-only" busy={busy} onClick={() => run(() => call('withdrawSpeaker', { params: { speaker_id: s.id }, body: {} }))} aria-label={t('chair.remove', { name: s.full_name })}>
                       <Icon name="close" />
                     </Button>
                   </span>

@@ -5,9 +5,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { currentItem } from '../../components/meeting.jsx';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorText, Field } from '../../components/ui.jsx';
 import { Countdown, ResultView } from '../../components/votes.jsx';
-import { patch, post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
+import { apiUrl } from '../../lib/operations.js';
 import { KINDS, mergeMotions, motionsOfItem, RULES } from '../../lib/votes.js';
 
 // Staff notices about drafts (`motion.updated`) are outside the numbered stream: the chair
@@ -85,13 +86,13 @@ function MotionRow({ state, motion, otherOpen, keep }) {
   const open = (override = false) =>
     act(async () => {
       if ((motion.duration_seconds || 0) !== duration) {
-        keep(await patch(`/motions/${motion.id}`, { duration_seconds: duration || null }));
+        keep(await call('updateMotion', { params: { motion_id: motion.id }, body: { duration_seconds: duration || null } }));
       }
-      return post(`/motions/${motion.id}/open`, { override_quorum: override });
+      return call('openVote', { params: { motion_id: motion.id }, body: { override_quorum: override } });
     });
-  const close = () => act(() => post(`/motions/${motion.id}/close`, {}).then(() => null));
-  const cancel = () => act(() => post(`/motions/${motion.id}/cancel`, {}));
-  const announce = () => act(() => post(`/motions/${motion.id}/announce`, {}));
+  const close = () => act(() => call('closeVote', { params: { motion_id: motion.id }, body: {} }).then(() => null));
+  const cancel = () => act(() => call('cancelMotion', { params: { motion_id: motion.id }, body: {} }));
+  const announce = () => act(() => call('announceResult', { params: { motion_id: motion.id }, body: {} }));
   const noQuorum = error?.code === 'no_quorum';
   const tone = { draft: 'neutral', open: 'live', closed: 'ok', cancelled: 'warn' }[motion.status];
   const pct = motion.eligible ? Math.round((100 * (motion.cast || 0)) / motion.eligible) : 0;
@@ -161,7 +162,7 @@ function MotionRow({ state, motion, otherOpen, keep }) {
               {motion.announced_at ? t('votes.announce_again') : t('votes.announce')}
             </Button>
             {motion.announced_at && <Badge tone="ok">{t('votes.announced')}</Badge>}
-            <a class="btn btn-secondary" href={`/api/motions/${motion.id}/result-sheet.pdf`} target="_blank" rel="noopener">
+            <a class="btn btn-secondary" href={apiUrl('getResultSheet', { motion_id: motion.id })} target="_blank" rel="noopener">
               {t('votes.result_sheet')}
             </a>
           </div>
@@ -255,7 +256,7 @@ function CreateMotion({ state, meetingId, item, onDone, onClose }) {
         .map((label) => ({ label }));
     }
     if (form.kind === 'election') body.max_choices = Number(form.max_choices) || 1;
-    const motion = await run(() => post(`/meetings/${meetingId}/motions`, body));
+    const motion = await run(() => call('createMotion', { params: { meeting_id: meetingId }, body }));
     if (motion) onDone(motion);
   };
   return (

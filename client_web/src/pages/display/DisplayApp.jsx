@@ -5,7 +5,7 @@ import { AuthGate } from '../../components/auth.jsx';
 import { currentItem, kindLabel, SpeakingTime, speakerKind, splitSpeakers } from '../../components/meeting.jsx';
 import { QrCode } from '../../components/qr.jsx';
 import { Icon } from '../../components/ui.jsx';
-import { get } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatDate, formatTime, formatWeekday } from '../../lib/format.js';
 import { useTick } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -62,7 +62,7 @@ function ChooseMeeting() {
     // Look again every minute: a display left on for days moves to the next session by itself.
     const look = async () => {
       try {
-        const { meetings } = await get('/meetings');
+        const { meetings } = await call('listMeetings');
         const id = pickMeeting(meetings);
         if (!live) return;
         setChosen(id);
@@ -257,7 +257,7 @@ function CheckInCode({ meetingId, closed }) {
     let live = true;
     const load = async () => {
       try {
-        const answer = await get(`/meetings/${meetingId}/hall-code`);
+        const answer = await call('getHallCode', { params: { meeting_id: meetingId } });
         if (!live) return;
         setHall(answer);
         setFetchedAt(Date.now());

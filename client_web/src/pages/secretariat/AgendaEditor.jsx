@@ -3,7 +3,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { kindLabel } from '../../components/meeting.jsx';
 import { Badge, Button, Card, DateTimeFields, Dialog, EmptyState, ErrorText, Field, Icon } from '../../components/ui.jsx';
-import { del, patch, post, put } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { canIndent, canMoveDown, canMoveUp, canOutdent, indent, moveDown, moveItem, moveUp, outdent } from '../../lib/agendaTree.js';
 import { formatDate, formatTime, isoToVn, vnToIso } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
@@ -23,7 +23,7 @@ export function AgendaEditor({ state, meetingId }) {
   const agenda = state.agenda;
   const closed = state.meeting.status === 'closed';
 
-  const reorder = (order) => order && run(() => put(`/meetings/${meetingId}/agenda/order`, { order }));
+  const reorder = (order) => order && run(() => call('reorderAgenda', { params: { meeting_id: meetingId }, body: { order } }));
 
   const where = (event, item) => {
     const box = event.currentTarget.getBoundingClientRect();
@@ -141,7 +141,7 @@ export function AgendaEditor({ state, meetingId }) {
             key={agenda.length}
             agenda={agenda}
             submitLabel={t('secretariat.add')}
-            onSubmit={(values) => run(() => post(`/meetings/${meetingId}/agenda`, values))}
+            onSubmit={(values) => run(() => call('createAgendaItem', { params: { meeting_id: meetingId }, body: values }))}
             busy={busy}
           />
         </Card>
@@ -156,7 +156,7 @@ export function AgendaEditor({ state, meetingId }) {
             onCancel={() => setEditing(null)}
             onSubmit={async (values) => {
               const { parent_id: _unused, ...changes } = values;
-              const ok = await run(() => patch(`/agenda/${editing.id}`, changes));
+              const ok = await run(() => call('updateAgendaItem', { params: { agenda_item_id: editing.id }, body: changes }));
               if (ok) setEditing(null);
               return ok;
             }}
@@ -173,7 +173,7 @@ export function AgendaEditor({ state, meetingId }) {
                 kind="danger"
                 busy={busy}
                 onClick={async () => {
-                  const ok = await run(() => del(`/agenda/${deleting.id}`));
+                  const ok = await run(() => call('deleteAgendaItem', { params: { agenda_item_id: deleting.id } }));
                   if (ok) setDeleting(null);
                 }}
               >

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { QuorumSummary, attendanceStateLabel } from '../../components/meeting.jsx';
 import { Badge, Button, Card, Dialog, ErrorText, Field } from '../../components/ui.jsx';
-import { post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatTime } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -24,7 +24,7 @@ export function AttendanceTab({ state, meetingId }) {
   const a = state.attendance;
   const closed = state.meeting.status === 'closed';
   const entries = a.entries.filter((e) => !query || fold(e.full_name).includes(fold(query)) || String(e.seat) === query.trim());
-  const record = (userId, body) => run(() => post(`/meetings/${meetingId}/attendance/check-in`, { user_id: userId, ...body }));
+  const record = (userId, body) => run(() => call('checkIn', { params: { meeting_id: meetingId }, body: { user_id: userId, ...body } }));
 
   return (
     <div class="attendance-grid">

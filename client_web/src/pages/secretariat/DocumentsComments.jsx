@@ -3,11 +3,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { COMMENT_STATUSES, CommentView, upsertComment } from '../../components/comments.jsx';
 import { Badge, Button, Card, EmptyState, ErrorText, Field, Icon, Loading } from '../../components/ui.jsx';
-import { get, patch, post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { useMeetingMessages } from '../../lib/notices.js';
+import { apiUrl } from '../../lib/operations.js';
 import { STATUS } from '../../lib/sync.js';
 import { MinutesExport } from './MinutesExport.jsx';
 
@@ -15,7 +16,7 @@ const ALL = 'all';
 
 export function CommentsDesk({ meetingId, status }) {
   useLang();
-  const loaded = useLoad(() => get(`/meetings/${meetingId}/comments`), [meetingId]);
+  const loaded = useLoad(() => call('listMeetingComments', { params: { meeting_id: meetingId } }), [meetingId]);
   const [list, setList] = useState(null);
   const [fresh, setFresh] = useState(() => new Set());
   const [docFilter, setDocFilter] = useState(ALL);
@@ -128,14 +129,14 @@ function CommentActions({ comment, onChange }) {
   const reply = async (e) => {
     e.preventDefault();
     if (!text.trim()) return setError({ message: t('secdocs.reply_required') });
-    const saved = await run(() => post(`/comments/${comment.id}/replies`, { text: text.trim(), status: replyStatus }));
+    const saved = await run(() => call('replyToComment', { params: { comment_id: comment.id }, body: { text: text.trim(), status: replyStatus } }));
     if (saved) {
       onChange(saved);
       setText('');
     }
   };
   const setStatus = async (status) => {
-    const saved = await run(() => patch(`/comments/${comment.id}`, { status }));
+    const saved = await run(() => call('updateComment', { params: { comment_id: comment.id }, body: { status } }));
     if (saved) onChange(saved);
   };
   return (
@@ -178,7 +179,7 @@ function CommentActions({ comment, onChange }) {
 export function ExportsCard({ state, meetingId, docs }) {
   useLang();
   const [doc, setDoc] = useState(ALL);
-  const query = doc === ALL ? '' : `?document_id=${doc}`;
+  const query = { document_id: doc === ALL ? undefined : doc };
   const files = docs.filter((d) => d.kind !== 'link' && d.is_latest !== false);
   const motions = (state.votes?.motions || []).filter((m) => m.status === 'closed');
   return (
@@ -195,11 +196,11 @@ export function ExportsCard({ state, meetingId, docs }) {
             ))}
           </select>
         </Field>
-        <a class="btn btn-secondary" href={`/api/meetings/${meetingId}/comments.csv${query}`} download>
+        <a class="btn btn-secondary" href={apiUrl('exportCommentsCsv', { meeting_id: meetingId }, query)} download>
           <Icon name="doc" />
           {t('secdocs.export_csv')}
         </a>
-        <a class="btn btn-secondary" href={`/api/meetings/${meetingId}/comments.pdf${query}`} download>
+        <a class="btn btn-secondary" href={apiUrl('exportCommentsPdf', { meeting_id: meetingId }, query)} download>
           <Icon name="print" />
           {t('secdocs.export_pdf')}
         </a>
@@ -219,7 +220,7 @@ export function ExportsCard({ state, meetingId, docs }) {
                     {m.closed_at && <span class="secdocs-meta"> · {t('secdocs.closed_at', { time: formatDateTime(m.closed_at) })}</span>}
                     {m.result && m.result.passed !== null && <Badge tone={m.result.passed ? 'ok' : 'warn'}>{m.result.passed ? t('secdocs.passed') : t('secdocs.not_passed')}</Badge>}
                   </span>
-                  <a class="btn btn-secondary" href={`/api/motions/${m.id}/result-sheet.pdf`} download aria-label={t('secdocs.result_sheet_named', { title: m.title })}>
+                  <a class="btn btn-secondary" href={apiUrl('getResultSheet', { motion_id: m.id })} download aria-label={t('secdocs.result_sheet_named', { title: m.title })}>
                     <Icon name="print" />
                     {t('secdocs.result_sheet')}
                   </a>

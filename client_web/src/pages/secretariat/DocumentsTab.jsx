@@ -4,7 +4,7 @@
 // version, edit, delete, who has read it. Below: the delegates' comments and the exports.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorText, Field, Icon, Loading } from '../../components/ui.jsx';
-import { del, get, patch, post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -44,7 +44,7 @@ function formatSize(bytes) {
 
 /** The documents the tab shows, kept live from listDocuments, staff notices and events. */
 function useStaffDocuments(meetingId, status) {
-  const loaded = useLoad(() => get(`/meetings/${meetingId}/documents`), [meetingId]);
+  const loaded = useLoad(() => call('listDocuments', { params: { meeting_id: meetingId } }), [meetingId]);
   const [docs, setDocs] = useState(null);
   const [progress, setProgress] = useState({});
   useEffect(() => {
@@ -84,7 +84,7 @@ export function DocumentsTab({ state, meetingId, status }) {
   const closed = state.meeting.status === 'closed';
   const items = state.agenda || [];
 
-  const startUpload = (path, file, fields) => {
+  const startUpload = (operationId, params, file, fields) => {
     const key = `${Date.now()}-${Math.random()}`;
     const entry = { key, name: file?.name || fields.title || fields.url, fraction: 0, docId: null, error: null };
     setUploads((list) => [...list, entry]);
@@ -92,7 +92,7 @@ export function DocumentsTab({ state, meetingId, status }) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null && v !== '') form.append(k, String(v));
     if (file) form.append('file', file, file.name);
-    uploadForm(path, form, (fraction) => change({ fraction }))
+    uploadForm(operationId, params, form, (fraction) => change({ fraction }))
       .then((doc) => {
         change({ fraction: 1, docId: doc.id });
         add(doc);
@@ -178,12 +178,12 @@ export function DocumentsTab({ state, meetingId, status }) {
         items={items}
         itemId={dialog?.itemId}
         onClose={() => setDialog(null)}
-        onUpload={(itemId, file, fields) => startUpload(`/agenda/${itemId}/documents`, file, fields)}
+        onUpload={(itemId, file, fields) => startUpload('uploadDocument', { agenda_item_id: itemId }, file, fields)}
       />
       <VersionDialog
         doc={dialog?.type === 'version' ? dialog.doc : null}
         onClose={() => setDialog(null)}
-        onUpload={(doc, file) => startUpload(`/documents/${doc.id}/versions`, file, {})}
+        onUpload={(doc, file) => startUpload('uploadDocumentVersion', { document_id: doc.id }, file, {})}
       />
       <EditDialog doc={dialog?.type === 'edit' ? dialog.doc : null} items={items} onClose={() => setDialog(null)} onSaved={add} />
       <DeleteDialog doc={dialog?.type === 'delete' ? dialog.doc : null} onClose={() => setDialog(null)} onDeleted={remove} />
@@ -493,7 +493,7 @@ function EditDialog({ doc, items, onClose, onSaved }) {
     const body = { title: form.title.trim(), confidential: form.confidential, agenda_item_id: form.agenda_item_id };
     if (doc.kind === 'link') body.url = form.url.trim();
     else body.kind = form.kind;
-    const saved = await run(() => patch(`/documents/${doc.id}`, body));
+    const saved = await run(() => call('updateDocument', { params: { document_id: doc.id }, body }));
     if (saved) {
       onSaved(saved);
       onClose();
@@ -549,7 +549,7 @@ function DeleteDialog({ doc, onClose, onDeleted }) {
   const [run, busy, error, setError] = useAction();
   useEffect(() => setError(null), [doc]);
   const confirm = async () => {
-    const answer = await run(() => del(`/documents/${doc.id}`));
+    const answer = await run(() => call('deleteDocument', { params: { document_id: doc.id } }));
     if (answer) {
       onDeleted(doc.id);
       onClose();
@@ -578,7 +578,7 @@ function PublishDialog({ doc, onClose, onPublished }) {
   const [run, busy, error, setError] = useAction();
   useEffect(() => setError(null), [doc]);
   const confirm = async () => {
-    const answer = await run(() => post(`/documents/${doc.id}/publish`));
+    const answer = await run(() => call('publishDocument', { params: { document_id: doc.id } }));
     if (answer) {
       onPublished(answer);
       onClose();
@@ -613,7 +613,7 @@ function ReadsDialog({ doc, onClose }) {
 }
 
 function ReadsTable({ doc }) {
-  const reads = useLoad(() => get(`/documents/${doc.id}/reads`), [doc.id]);
+  const reads = useLoad(() => call('listDocumentReads', { params: { document_id: doc.id } }), [doc.id]);
   if (reads.error) return <ErrorText error={reads.error} />;
   if (!reads.data) return <Loading />;
   const r = reads.data;

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { QrCode } from '../../components/qr.jsx';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorText, Field, Icon, Loading } from '../../components/ui.jsx';
-import { get, post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -17,7 +17,7 @@ const fold = (s) =>
 
 export function MembersTab({ councilId }) {
   useLang();
-  const { data, error, loading } = useLoad(() => get(`/councils/${councilId}/members`), [councilId]);
+  const { data, error, loading } = useLoad(() => call('listCouncilMembers', { params: { council_id: councilId } }), [councilId]);
   const [query, setQuery] = useState('');
   if (loading) return <Loading />;
   if (error) return <ErrorText error={error} />;
@@ -60,7 +60,7 @@ function pairingUrl(user, token) {
 
 export function DevicesTab() {
   useLang();
-  const { data, error, loading } = useLoad(() => get('/users'), []);
+  const { data, error, loading } = useLoad(() => call('listUsers'), []);
   const [query, setQuery] = useState('');
   const [card, setCard] = useState(null);
   const [devicesOf, setDevicesOf] = useState(null);
@@ -71,7 +71,7 @@ export function DevicesTab() {
     (u) => u.active && !u.roles.includes('admin') && (!query || fold(`${u.full_name} ${u.username}`).includes(fold(query))),
   );
   const makeCard = async (user) => {
-    const answer = await run(() => post(`/users/${user.id}/pairing-tokens`, {}));
+    const answer = await run(() => call('createPairingToken', { params: { user_id: user.id }, body: {} }));
     if (answer) setCard({ user, token: answer.token, expires_at: answer.expires_at });
   };
   return (
@@ -149,7 +149,7 @@ export function DevicesTab() {
 
 function DeviceList({ user }) {
   useLang();
-  const { data, error, loading, reload } = useLoad(() => get(`/users/${user.id}/devices`), [user.id]);
+  const { data, error, loading, reload } = useLoad(() => call('listDevices', { params: { user_id: user.id } }), [user.id]);
   const [run, busy, actionError] = useAction();
   if (loading) return <Loading />;
   if (error) return <ErrorText error={error} />;
@@ -174,7 +174,7 @@ function DeviceList({ user }) {
                 kind="danger"
                 busy={busy}
                 onClick={async () => {
-                  if (await run(() => post(`/devices/${d.id}/revoke`, {}))) reload();
+                  if (await run(() => call('revokeDevice', { params: { device_id: d.id }, body: {} }))) reload();
                 }}
               >
                 {t('secretariat.revoke')}

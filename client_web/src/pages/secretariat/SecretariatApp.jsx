@@ -4,7 +4,7 @@ import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList } from '../../components/meeting.jsx';
 import { hasDocuments } from '../../lib/meetingState.js';
 import { Button, ConnectionBanner, DateTimeFields, Dialog, ErrorText, Field, Icon, Loading, TopBar } from '../../components/ui.jsx';
-import { get, post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { vnToIso } from '../../lib/format.js';
 import { useAction, useLoad } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -65,7 +65,7 @@ function SessionsHome() {
 
 function CreateSession({ open, onClose }) {
   useLang();
-  const councils = useLoad(() => get('/councils'), []);
+  const councils = useLoad(() => call('listCouncils'), []);
   const empty = { date: '', time: '' };
   const [form, setForm] = useState({ title: '', location: '', starts: empty, ends: empty, council: '' });
   const [run, busy, error, setError] = useAction();
@@ -81,13 +81,15 @@ function CreateSession({ open, onClose }) {
       return;
     }
     const created = await run(() =>
-      post('/meetings', {
-        council_id: councilId,
-        title: form.title.trim(),
-        location: form.location.trim() || null,
-        starts_at: startsAt,
-        ends_at: endsAt,
-        status: 'scheduled',
+      call('createMeeting', {
+        body: {
+          council_id: councilId,
+          title: form.title.trim(),
+          location: form.location.trim() || null,
+          starts_at: startsAt,
+          ends_at: endsAt,
+          status: 'scheduled',
+        },
       }),
     );
     if (created) {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Button, ErrorText, Icon } from '../../components/ui.jsx';
 import { choiceLabel, Countdown, ResultView } from '../../components/votes.jsx';
-import { post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { useAction } from '../../lib/hooks.js';
 import { trapFocus } from '../../lib/modalFocus.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -125,7 +125,7 @@ function BallotScreen({ state, motion, onHide }) {
 
   const send = async () => {
     const body = ballotBody(motion, draft);
-    const answer = await run(() => post(`/motions/${motion.id}/ballot`, body));
+    const answer = await run(() => call('castVote', { params: { motion_id: motion.id }, body }));
     // On an error the confirmation stays, with the server's words: one tap sends again.
     if (answer?.recorded) {
       setAcked(answer.my_vote);

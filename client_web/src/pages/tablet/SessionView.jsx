@@ -23,7 +23,7 @@ import {
   Loading,
   TopBar,
 } from '../../components/ui.jsx';
-import { post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { formatTime } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -131,7 +131,7 @@ function MyAttendance({ state, meetingId }) {
     );
   }
 
-  const checkIn = (body) => run(() => post(`/meetings/${meetingId}/attendance/check-in`, body));
+  const checkIn = (body) => run(() => call('checkIn', { params: { meeting_id: meetingId }, body }));
   const present = entry && (entry.state === 'present' || entry.state === 'online');
   return (
     <Card title={t('checkin.title')} icon="people" id="attendance" class="attendance-card">
@@ -209,7 +209,7 @@ function MyAttendance({ state, meetingId }) {
             kind="danger"
             busy={busy}
             onClick={async () => {
-              const ok = await run(() => post(`/meetings/${meetingId}/attendance/check-out`, {}));
+              const ok = await run(() => call('checkOut', { params: { meeting_id: meetingId }, body: {} }));
               if (ok) setLeaveOpen(false);
             }}
           >
@@ -233,7 +233,7 @@ function SpeakersCard({ state, meetingId, item }) {
   const allowed = state.meeting.speaking_time_seconds || 300;
   const canAsk = state.me.is_member && item && state.meeting.status !== 'closed';
 
-  const ask = (body) => run(() => post(`/meetings/${meetingId}/speakers`, body));
+  const ask = (body) => run(() => call('requestToSpeak', { params: { meeting_id: meetingId }, body }));
 
   return (
     <Card title={t('speakers.title')} icon="mic" id="speakers" class="speakers-card">
@@ -284,7 +284,7 @@ function SpeakersCard({ state, meetingId, item }) {
               <p class="hint-box" role="status">
                 {t('speakers.your_position', { position })}
               </p>
-              <Button size="lg" busy={busy} onClick={() => run(() => post(`/speakers/${mine.id}/withdraw`, {}))}>
+              <Button size="lg" busy={busy} onClick={() => run(() => call('withdrawSpeaker', { params: { speaker_id: mine.id }, body: {} }))}>
                 {t('speakers.withdraw')}
               </Button>
             </>

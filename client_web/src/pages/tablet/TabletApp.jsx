@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import { MeetingList } from '../../components/meeting.jsx';
 import { Button, ErrorText, Loading, TopBar } from '../../components/ui.jsx';
-import { post } from '../../lib/api.js';
+import { call } from '../../lib/api.js';
 import { t, useLang } from '../../lib/i18n.js';
 import { navigate, useRoute } from '../../lib/router.js';
 import { DocumentReader } from './reader/Reader.jsx';
@@ -46,7 +46,7 @@ function CheckInFromQr({ user, logout, meetingId, code }) {
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    post(`/meetings/${meetingId}/attendance/check-in`, { state: 'present', code })
+    call('checkIn', { params: { meeting_id: meetingId }, body: { state: 'present', code } })
       .then(setResult)
       .catch(setError);
   }, [meetingId, code]);

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { DocumentCommentsButton } from '../../../components/comments.jsx';
 import { Badge, Button, ConnectionBanner, EmptyState, ErrorText, Loading, TopBar } from '../../../components/ui.jsx';
 import { Icon } from './icons.jsx';
-import { get, post } from '../../../lib/api.js';
+import { call } from '../../../lib/api.js';
 import { useLoad } from '../../../lib/hooks.js';
 import { t, useLang } from '../../../lib/i18n.js';
 import { navigate } from '../../../lib/router.js';
@@ -52,7 +52,7 @@ export function DocumentReader({ meetingId, documentId, user, logout }) {
     return () => clearTimeout(id);
   }, []);
   const { state, status } = useMeeting(settled ? meetingId : null);
-  const { data: doc, error, loading } = useLoad(() => get(`/documents/${documentId}`), [documentId]);
+  const { data: doc, error, loading } = useLoad(() => call('getDocument', { params: { document_id: documentId } }), [documentId]);
   const back = () => navigate(`m/${meetingId}`);
   return (
     <div class="page reader-page">
@@ -266,7 +266,7 @@ function ReaderBody({ doc, state, status, meetingId, user, settled, onFirstPage 
     if (!doc.reads_recorded || sent.current.has(current)) return undefined;
     const id = setTimeout(() => {
       sent.current.add(current);
-      post(`/documents/${doc.id}/reads`, { page: current }).catch(() => sent.current.delete(current));
+      call('recordDocumentRead', { params: { document_id: doc.id }, body: { page: current } }).catch(() => sent.current.delete(current));
     }, 800);
     return () => clearTimeout(id);
   }, [current, doc.id, doc.reads_recorded]);

@@ -4,9 +4,10 @@
 import '../../../styles/annotations.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Button, Dialog, ErrorText } from '../../../components/ui.jsx';
-import { get } from '../../../lib/api.js';
+import { call } from '../../../lib/api.js';
 import { t, useLang } from '../../../lib/i18n.js';
 import { useMeetingMessages } from '../../../lib/notices.js';
+import { apiUrl } from '../../../lib/operations.js';
 import {
   ANNOTATION_NOTICES,
   copyFields,
@@ -33,8 +34,7 @@ async function listAll(documentId, from = null) {
   const out = [];
   let since = from;
   for (let i = 0; i < 100; i += 1) {
-    const query = since === null ? '?limit=1000' : `?limit=1000&since=${since}`;
-    const page = await get(`/documents/${documentId}/annotations${query}`);
+    const page = await call('listAnnotations', { params: { document_id: documentId }, query: { limit: 1000, since } });
     if (page.reset) out.length = 0;
     out.push(...page.annotations);
     since = page.cursor;
@@ -188,7 +188,7 @@ export function useAnnotations(doc, user, active = true, status = null) {
   useEffect(() => {
     if (!active || doc.version <= 1) return undefined;
     let live = true;
-    get(`/documents/${doc.id}/annotations/reanchored`)
+    call('listReanchoredAnnotations', { params: { document_id: doc.id } })
       .then((answer) => live && setPlacements(answer.placements))
       .catch(() => {});
     return () => {
@@ -276,7 +276,7 @@ export function useAnnotations(doc, user, active = true, status = null) {
   const loadWords = (page) => {
     if (words.has(page) || loadingWords.current.has(page)) return;
     loadingWords.current.add(page);
-    get(`/documents/${doc.id}/pages/${page}/text`)
+    call('getDocumentPageText', { params: { document_id: doc.id, page } })
       .then((data) => setWords((prev) => new Map(prev).set(page, data.words)))
       .catch(() => loadingWords.current.delete(page));
   };
@@ -401,7 +401,7 @@ export function ToolBar({ notes, doc, children }) {
         {doc.confidential ? (
           <span class="reader-hint">{t('reader.no_export_confidential')}</span>
         ) : (
-          <a class="btn btn-secondary" href={`/api/documents/${doc.id}/annotated.pdf`} download>
+          <a class="btn btn-secondary" href={apiUrl('exportAnnotatedPdf', { document_id: doc.id })} download>
             <Icon name="download" />
             <span>{t('reader.export')}</span>
           </a>

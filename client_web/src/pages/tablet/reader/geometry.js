@@ -1,5 +1,6 @@
 // Pure helpers of the reader: image sizes, PDF points <-> screen, word selection, ink.
 // No DOM, no Preact: unit-tested in test/reader.test.js.
+import { apiUrl } from '../../../lib/operations.js';
 
 /** The widths (CSS px) the server renders pages at (getDocumentPageImage snaps to them). */
 export const WIDTH_BUCKETS = [480, 960, 1536, 2048];
@@ -29,7 +30,7 @@ export function imageRequest(cssWidth, dpr) {
 }
 
 export function pageImageUrl(documentId, page, { width, dpr }) {
-  return `/api/documents/${documentId}/pages/${page}/image?width=${width}&dpr=${dpr}`;
+  return apiUrl('getDocumentPageImage', { document_id: documentId, page }, { width, dpr });
 }
 
 /** The next zoom step up (+1) or down (-1) from `zoom`. */

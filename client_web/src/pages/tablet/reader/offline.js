@@ -1,6 +1,7 @@
 // "Download for offline reading": the session's published documents (their details and
 // every page at the widths this tablet shows them, landscape and portrait) go into the
 // cache that public/sw.js serves from. Confidential documents are never kept.
+import { apiUrl } from '../../../lib/operations.js';
 import { dprStep, pageImageUrl, THUMB_WIDTH, widthBucket } from './geometry.js';
 
 export const CACHE = 'council-pages-v1';
@@ -21,11 +22,13 @@ export function offlineDocuments(documents) {
   return (documents || []).filter((d) => d.kind !== 'link' && d.status === 'ready' && !d.confidential && d.page_count > 0);
 }
 
+const documentUrl = (d) => apiUrl('getDocument', { document_id: d.id });
+
 /** Every address to keep for `documents`. */
 export function offlineUrls(documents, widths, dpr) {
   const urls = [];
   for (const d of offlineDocuments(documents)) {
-    urls.push(`/api/documents/${d.id}`);
+    urls.push(documentUrl(d));
     for (let n = 1; n <= d.page_count; n += 1) {
       for (const width of widths) urls.push(pageImageUrl(d.id, n, { width, dpr: dprStep(dpr) }));
     }
@@ -39,6 +42,7 @@ export async function downloadForOffline(documents, onProgress) {
   await navigator.serviceWorker.ready;
   const cache = await caches.open(CACHE);
   const urls = offlineUrls(documents, screenWidths(), globalThis.devicePixelRatio || 1);
+  const details = new Set(offlineDocuments(documents).map(documentUrl));
   let done = 0;
   let failed = 0;
   onProgress(done, urls.length);
@@ -48,7 +52,7 @@ export async function downloadForOffline(documents, onProgress) {
       const url = queue.shift();
       try {
         if (!(await cache.match(url, { ignoreVary: true }))) {
-          const isImage = url.includes('/pages/');
+          const isImage = !details.has(url);
           const response = await fetch(url, {
             credentials: 'same-origin',
             headers: { Accept: isImage ? 'image/webp' : 'application/json' },

@@ -3,7 +3,7 @@
 // server cannot be reached, they wait there (even across a reload) and are replayed in
 // order when the connection is back. Creates carry the client's UUID and deletions are
 // idempotent, so a batch whose answer was lost can be sent again harmlessly.
-import { ApiError, post } from '../../../lib/api.js';
+import { ApiError, call } from '../../../lib/api.js';
 
 const DB_NAME = 'council-reader';
 const STORE = 'outbox';
@@ -170,7 +170,7 @@ export class Outbox {
       }
       let answer;
       try {
-        answer = await post('/annotations/batch', { changes: rows.map((r) => r.change) });
+        answer = await call('syncAnnotations', { body: { changes: rows.map((r) => r.change) } });
       } catch (err) {
         const refused = err instanceof ApiError && [400, 413, 422].includes(err.status);
         if (refused && rows.length > 1) {

@@ -1,7 +1,7 @@
 // The reader's side panel: page thumbnails, the outline, search, and my notes.
 import { useEffect, useState } from 'preact/hooks';
 import { Button, EmptyState, ErrorText, Loading } from '../../../components/ui.jsx';
-import { get } from '../../../lib/api.js';
+import { call } from '../../../lib/api.js';
 import { useAction, useLoad } from '../../../lib/hooks.js';
 import { t, useLang } from '../../../lib/i18n.js';
 import { useMeetingMessages } from '../../../lib/notices.js';
@@ -83,8 +83,8 @@ export function SearchPanel({ meetingId, doc, onPick }) {
     e.preventDefault();
     const query = q.trim();
     if (!query) return;
-    const only = scope === 'document' ? `&document_id=${doc.id}` : '';
-    const data = await run(() => get(`/meetings/${meetingId}/search?q=${encodeURIComponent(query)}&limit=50${only}`));
+    const only = scope === 'document' ? doc.id : undefined;
+    const data = await run(() => call('searchDocuments', { params: { meeting_id: meetingId }, query: { q: query, limit: 50, document_id: only } }));
     if (data) setAnswer({ ...data, scope });
   };
   return (
@@ -140,7 +140,7 @@ export function SearchPanel({ meetingId, doc, onPick }) {
 export function MyNotesPanel({ meetingId, notes, documents, onPick }) {
   useLang();
   // Reloaded whenever my notes on this document change.
-  const { data, error, loading } = useLoad(() => get(`/meetings/${meetingId}/annotations?limit=1000`), [meetingId, notes.list.length, notes.queue.pending, notes.caughtUp]);
+  const { data, error, loading } = useLoad(() => call('listMyAnnotations', { params: { meeting_id: meetingId }, query: { limit: 1000 } }), [meetingId, notes.list.length, notes.queue.pending, notes.caughtUp]);
   const [rows, setRows] = useState(null);
   useEffect(() => setRows(data?.annotations || null), [data]);
   const order = (data?.documents || []).map((d) => d.id);

@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -179,9 +180,13 @@ def running_csc_dummy(pki: Pki) -> Iterator[str]:
     state: dict[str, Any] = {}
 
     async def start() -> None:
-        csc = CSCWithCertomancer(
-            pki.config, service_params=DummyServiceParams(hash_pinning_required=True)
-        )
+        with warnings.catch_warnings():
+            # The dummy keys its aiohttp application with strings, which aiohttp now warns
+            # about (and the test suite turns warnings into errors).
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            csc = CSCWithCertomancer(
+                pki.config, service_params=DummyServiceParams(hash_pinning_required=True)
+            )
         csc.register_routes()
         runner = web.AppRunner(csc.app)
         await runner.setup()
@@ -196,6 +201,7 @@ def running_csc_dummy(pki: Pki) -> Iterator[str]:
             loop.run_until_complete(start())
         except BaseException as exc:  # reported to the waiting test, not lost in the thread
             state["error"] = exc
+            loop.close()
             started.set()
             return
         started.set()

@@ -22,6 +22,10 @@ from cryptography.x509 import ocsp as crypto_ocsp
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 from server.signatures.sign import Pkcs12Signer, sign_pdf
 from server.signatures.trust import TrustStore
@@ -210,6 +214,44 @@ def test_revocation_data_embedded_at_signing_makes_b_lt_valid_offline(pki: Pki) 
     assert report.status == "valid"
     assert report.pades_level == "B-LT"
     assert report.revocation == "good"
+
+
+def pyhanko_signed(pki: Pki, data: bytes, **meta: object) -> bytes:
+    """Signed by pyHanko directly, for the kinds sign_pdf does not make (adbe.pkcs7, B-LTA)."""
+    key = signers.SimpleSigner.load_pkcs12_data(
+        pki.pkcs12("signer").read_bytes(), [], passphrase=PASSPHRASE.encode()
+    )
+    context = ValidationContext(
+        trust_roots=[pki.cert("root")], crls=[pki.crl("root"), pki.crl("interm")]
+    )
+    signature_meta = signers.PdfSignatureMetadata(
+        field_name="ChuKy1",
+        embed_validation_info=True,
+        validation_context=context,
+        **meta,
+    )
+    out = signers.PdfSigner(
+        signature_meta, signer=key, timestamper=HTTPTimeStamper(pki.tsa_url)
+    ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)))
+    signed: bytes = out.getvalue()
+    return signed
+
+
+def test_adobe_style_revocation_data_in_the_signature_is_used(pki: Pki) -> None:
+    signed = pyhanko_signed(pki, make_pdf(), subfilter=SigSeedSubFilter.ADOBE_PKCS7_DETACHED)
+    report = only(verify_pdf(signed, pki.trust(crls=False), now=pki.now))
+    assert report.status == "valid"
+    assert report.revocation == "good"
+    # adbe.pkcs7.detached is not PAdES: no level to tell.
+    assert report.pades_level is None
+
+
+def test_document_timestamp_after_the_dss_is_b_lta_and_not_a_signature(pki: Pki) -> None:
+    signed = pyhanko_signed(pki, make_pdf(), subfilter=SigSeedSubFilter.PADES, use_pades_lta=True)
+    report = only(verify_pdf(signed, pki.trust(crls=False), now=pki.now))
+    assert report.status == "valid"
+    assert report.pades_level == "B-LTA"
+    assert report.modification_level == "lta_updates"
 
 
 def test_timestamp_keeps_a_signature_valid_after_the_certificate_expires(pki: Pki) -> None:

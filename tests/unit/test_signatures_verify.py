@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -506,6 +508,24 @@ def test_signed_corpus_file_is_verified(pki: Pki, tmp_path: Path) -> None:
         verify_pdf(sign(pki, (tmp_path / "t.pdf").read_bytes()), pki.trust(), now=pki.now)
     )
     assert report.status == "valid"
+
+
+def test_the_library_imports_neither_flask_nor_the_database() -> None:
+    code = (
+        "import sys\n"
+        "import server.signatures.verify, server.signatures.sign\n"
+        "import server.signatures.trust, server.signatures.messages\n"
+        "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules, "
+        "sorted(m for m in sys.modules if m.startswith(('flask', 'sqlalchemy')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 # --- The precedence rule --------------------------------------------------------------------

@@ -347,6 +347,23 @@ def test_bad_appearance_is_refused(pki: Pki, appearance: Appearance, code: str) 
     refused(caught, code)
 
 
+def test_embedding_without_revocation_data_at_hand_still_signs_b_t(pki: Pki) -> None:
+    # The unrelated root's certificates name no CRL or OCSP service: nothing can be fetched.
+    trust = pki.trust(crls=False, roots=("other-root",))
+    signed = sign_pdf(
+        result_sheet(),
+        Pkcs12Signer(pki.pkcs12("other-signer"), PASSPHRASE),
+        appearance=None,
+        timestamp_url=pki.tsa_url,
+        field_name="ChuKy",
+        embed_revocation=True,
+        trust=trust,
+    )
+    (report,) = verify_pdf(signed, trust, now=pki.now)
+    assert report.pades_level == "B-T"
+    assert report.status == "not_checked"
+
+
 def test_embedding_revocation_needs_a_trust_store(pki: Pki) -> None:
     with pytest.raises(ValueError, match="trust store"):
         sign_pdf(

@@ -28,12 +28,11 @@ from pathlib import Path
 
 import pymupdf
 from PIL import Image, ImageDraw
-from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from bench.common import Figure, at_most, median, percentile
 from server.pdf.compose import long_report
 from server.pdf.result_sheet import CountRow, NamedRow, ResultSheet, result_sheet_pdf
-from server.signatures.sign import Appearance, Pkcs12Signer, sign_pdf
+from server.signatures.sign import Appearance, Pkcs12Signer, TimestampClient, sign_pdf
 from server.signatures.verify import verify_pdf
 from tests.signatures_pki import PASSPHRASE, Pki, running_pki
 
@@ -163,7 +162,7 @@ def _sign_figure(pki: Pki) -> Figure:
         return data
 
     def timestamp_alone() -> None:
-        client = HTTPTimeStamper(pki.tsa_url)
+        client = TimestampClient(pki.tsa_url)
         asyncio.run(client.async_timestamp(hashlib.sha256(b"bench").digest(), "sha256"))
 
     full = _timed(sign)

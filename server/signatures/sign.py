@@ -341,20 +341,16 @@ async def _sign(
     timestamper = _timestamper(timestamp_url) if timestamp_url else None
     async with signer.session() as key:
         cert: x509.Certificate = key.signing_cert
-        context, embed = (
-            await _checked_context(key, trust, embed_revocation)
-            if trust is not None
-            else (None, False)
+        context = (
+            await _checked_context(key, trust, embed_revocation) if trust is not None else None
         )
         try:
             meta = signers.PdfSignatureMetadata(
                 field_name=field_name,
                 subfilter=SigSeedSubFilter.PADES,
                 md_algorithm=DIGEST,
-                embed_validation_info=embed,
-                # Only to gather what goes into the DSS: the signer's chain is checked above,
-                # and pyHanko checking it again would also cost a dummy timestamp request.
-                validation_context=context if embed else None,
+                embed_validation_info=context is not None,
+                validation_context=context,
             )
             spec, style, text = _appearance(writer, field_name, appearance, cert)
             pdf_signer = signers.PdfSigner(
@@ -433,11 +429,12 @@ def _timestamper(url: str) -> TimestampClient:
 
 async def _checked_context(
     key: signers.Signer, trust: TrustStore, embed: bool
-) -> tuple[ValidationContext, bool]:
+) -> ValidationContext | None:
     """Check the signer's own chain before signing: refuse an untrusted, expired or revoked
-    certificate. Returns the validation context pyHanko signs with, and whether revocation
-    data for the whole chain is at hand to embed (B-LT). Fetching from the certificates'
-    distribution points and OCSP responders happens only when embedding is asked."""
+    certificate. Returns, when embedding is asked and revocation data for the whole chain is
+    at hand, the validation context holding it, for pyHanko to put into the DSS (B-LT);
+    otherwise None. Fetching from the certificates' distribution points and OCSP responders
+    happens only when embedding is asked."""
     registry = list(key.cert_registry)
     strict = ValidationContext(
         trust_roots=list(trust.roots),
@@ -463,16 +460,19 @@ async def _checked_context(
         raise SignatureError("signer_certificate_invalid", str(exc)) from exc
     crls, ocsps = list(strict.crls), list(strict.ocsps)
     await strict.aclose()
-    # pyHanko signs with what the check gathered (and embeds it in the DSS for B-LT); it
-    # checks the chains again, revocation aside, which the check above has settled.
-    context = ValidationContext(
+    if not at_hand:
+        # No context for pyHanko: the chain is checked, and pyHanko checking it again would
+        # also cost a dummy timestamp request.
+        return None
+    # pyHanko embeds what the check gathered in the DSS; it validates the chains again on its
+    # way, revocation aside, which the check above has settled.
+    return ValidationContext(
         trust_roots=list(trust.roots),
         other_certs=registry,
         crls=crls,
         ocsps=ocsps,
         revinfo_policy=WITHOUT_REVOCATION,
     )
-    return context, at_hand
 
 
 def _signing_error(exc: SigningError) -> SignatureError:

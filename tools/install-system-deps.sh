@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the server use when they are missing:
 # PostgreSQL and Redis servers, Chromium (browser tests), poppler-utils (pdftoppm,
-# benchmark baseline), Tesseract with the Vietnamese model (OCR of scanned documents).
+# benchmark baseline), Tesseract with the Vietnamese model (OCR of scanned documents),
+# SoftHSM (a software PKCS#11 token for the signature tests).
 #
 #   tools/install-system-deps.sh                 install, fail if that is impossible (CI)
 #   tools/install-system-deps.sh --best-effort   install when root on Debian, else say
@@ -18,6 +19,7 @@ have redis-server /usr/bin/redis-server || packages+=(redis-server)
 have chromium /usr/bin/chromium || packages+=(chromium)
 have pdftoppm /usr/bin/pdftoppm || packages+=(poppler-utils)
 have tesseract /usr/bin/tesseract || packages+=(tesseract-ocr)
+have softhsm2-util /usr/bin/softhsm2-util || packages+=(softhsm2)
 if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
     packages+=(tesseract-ocr-vie)
 elif ! command -v tesseract >/dev/null 2>&1; then

@@ -347,9 +347,8 @@ def prepare(pg: PostgresServer, workdir: Path) -> Setup:
     """A migrated, seeded database with BENCH_USERS guest accounts in the demo council."""
     import sqlalchemy as sa
 
-    from server.accounts.models import Role, User, UserRole
+    from server.accounts.models import CouncilMembership, User
     from server.accounts.passwords import hash_password
-    from server.councils.models import CouncilMembership
     from server.extensions import db
     from server.meetings import services
     from server.meetings.models import Meeting
@@ -370,10 +369,17 @@ def prepare(pg: PostgresServer, workdir: Path) -> Setup:
             for u in names
         ]
         ids = db.session.scalars(sa.insert(User).returning(User.id), rows).all()
-        db.session.execute(sa.insert(UserRole), [{"user_id": i, "role": Role.GUEST} for i in ids])
         db.session.execute(
             sa.insert(CouncilMembership),
-            [{"council_id": meeting.council_id, "user_id": i, "is_member": False} for i in ids],
+            [
+                {
+                    "council_id": meeting.council_id,
+                    "user_id": i,
+                    "is_member": False,
+                    "role_guest": True,
+                }
+                for i in ids
+            ],
         )
         db.session.commit()
         items = [row.id for row in services.agenda(meeting)][:6]

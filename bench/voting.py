@@ -67,11 +67,11 @@ def prepare(url: str, storage: Path, members: int) -> None:
         meeting = db.session.scalar(sa.select(Meeting).order_by(Meeting.id))
         assert meeting is not None
         for n in range(51, members + 1):
-            user = accounts.create_user(
-                username(n), f"Đại biểu số {n}", [Role.DELEGATE], is_demo=True
-            )
+            user = accounts.create_user(username(n), f"Đại biểu số {n}", is_demo=True)
             user.password_hash = model.password_hash  # the demo password
-            councils.add_membership(meeting.council_id, user.id, is_member=True, seat=n)
+            councils.set_membership(
+                None, meeting.council_id, user.id, roles=[Role.DELEGATE], is_member=True, seat=n
+            )
         for _membership, user in councils.members(meeting.council_id):
             db.session.add(
                 Attendance(

@@ -37,7 +37,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class KioskConfig:
-    #: The council room server, e.g. "http://192.168.10.2:5000".
+    #: The council room server, e.g. "https://192.168.10.2:5000".
     server: str
     #: "display" opens the hall display, "tablet" the delegates' app.
     role: str = "display"
@@ -74,7 +74,7 @@ def from_mapping(data: dict[str, Any]) -> KioskConfig:
     """A KioskConfig from parsed TOML, with every value checked."""
     server = data.get("server")
     if not isinstance(server, str) or urlsplit(server).scheme not in ("http", "https"):
-        raise ConfigError("'server' must be the server's address, e.g. http://192.168.10.2:5000")
+        raise ConfigError("'server' must be the server's address, e.g. https://192.168.10.2:5000")
     role = data.get("role", "display")
     if role not in ROLES:
         raise ConfigError(f"'role' must be one of {', '.join(ROLES)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,12 +21,27 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin, overload
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, session
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.json_schema import models_json_schema
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.routing import IntegerConverter
 
-from server.errors import BadRequest, Forbidden, Invalid, NotAuthenticated, UnsupportedMediaType
+from server.errors import (
+    BadRequest,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from server.i18n import request_language
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -48,10 +64,36 @@ Timestamp = Annotated[
 ]
 
 
+#: Fields kept exactly as typed: secrets, compared as they were set.
+AS_TYPED = frozenset({"password", "token"})
+
+
+def nfc(value: Any) -> Any:
+    """Every string in `value` (and in its lists and mappings) in Unicode NFC, secrets apart.
+
+    Vietnamese has two spellings of the same text, one character per letter with its marks
+    (NFC) or a letter followed by combining marks (NFD: some keyboards and Mac file names).
+    Kept as typed, "Nguyễn" would be two names: two candidates on one ballot, a search that
+    misses, a sort out of order. Everything that comes in is made NFC once, here.
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k): v if k in AS_TYPED else nfc(v) for k, v in value.items()}
+    return value
+
+
 class Strict(BaseModel):
-    """An input shape: a field it does not know is refused, never ignored."""
+    """An input shape: a field it does not know is refused, never ignored; text in NFC."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalised(cls, data: Any) -> Any:
+        return nfc(data)
 
 
 @overload
@@ -100,16 +142,18 @@ class Operation:
     operation_id: str
     summary: str
     tag: str
-    body: type[BaseModel] | None = None
-    form: type[BaseModel] | None = None
+    body: type[Strict] | None = None
+    form: type[Strict] | None = None
     files: tuple[str, ...] = ()
-    query: type[BaseModel] | None = None
+    query: type[Strict] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
     produces: tuple[str, ...] = ()
     public: bool = False
     csrf: bool = True
     description: str | None = None
+    #: The largest request body this operation reads, in bytes (None: MAX_BODY_BYTES).
+    max_body: int | None = None
 
 
 def operation(
@@ -117,16 +161,17 @@ def operation(
     summary: str,
     *,
     tag: str,
-    body: type[BaseModel] | None = None,
-    form: type[BaseModel] | None = None,
+    body: type[Strict] | None = None,
+    form: type[Strict] | None = None,
     files: Iterable[str] = (),
-    query: type[BaseModel] | None = None,
+    query: type[Strict] | None = None,
     response: type[BaseModel] | None = None,
     status: int = 200,
     produces: Iterable[str] = (),
     public: bool = False,
     csrf: bool = True,
     description: str | None = None,
+    max_body: int | Callable[[], int] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API operation (see the module docstring)."""
     op = Operation(
@@ -143,11 +188,16 @@ def operation(
         public=public,
         csrf=csrf,
         description=description,
+        max_body=max_body if isinstance(max_body, int) else None,
     )
+    body_limit = max_body if callable(max_body) else None
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(**path_args: Any) -> Any:
+            # First of all, before anyone is even looked up: a body larger than the operation
+            # reads is refused unread (a 30 MB login must cost nothing).
+            limit_body(body_limit() if body_limit is not None else op.max_body)
             if not op.public and not current_user.is_authenticated:
                 raise NotAuthenticated("not_authenticated")
             if op.csrf and request.method not in SAFE_METHODS:
@@ -168,6 +218,16 @@ def operation(
 
 
 # --- Request side -----------------------------------------------------------------
+
+
+def limit_body(limit: int | None) -> None:
+    """Read at most `limit` bytes of this request's body (None: MAX_BODY_BYTES); 413 at once,
+    unread, when its Content-Length says more."""
+    if limit is None:
+        limit = int(current_app.config["MAX_BODY_BYTES"])
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge("body_too_large", limit_kb=max(1, limit // 1024))
 
 
 def csrf_token() -> str:
@@ -477,12 +537,16 @@ def _operation_object(
         }
     else:
         responses[str(op.status)] = {"description": "OK"}
+    error = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}}
     responses["4XX"] = {
         "description": "The request cannot be served; the message says why.",
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}
-        },
+        "content": error,
     }
+    if op.files:
+        responses["507"] = {
+            "description": "`storage_full`: the server's disk is full; nothing was kept.",
+            "content": error,
+        }
     obj["responses"] = responses
     return obj
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +17,17 @@ from sqlalchemy.pool import QueuePool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as settings
+from server.db import SQLITE_BUSY_SECONDS
 from server.extensions import db, login_manager, migrate, socketio
 
 log = logging.getLogger(__name__)
 
 
 class IsoJSONProvider(DefaultJSONProvider):
-    """JSON with ISO 8601 dates (Flask's default writes RFC 822 dates)."""
+    """JSON with ISO 8601 dates (Flask's default writes RFC 822 dates), compact even in debug
+    mode: answers padded to one length (a ballot's) must keep it in every mode."""
+
+    compact = True
 
     @staticmethod
     def default(o: Any) -> Any:
@@ -36,7 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     `ASYNC_MODE` ("threading" unless the entry point says otherwise) is passed to
     Flask-SocketIO; only server/wsgi.py imports gevent or eventlet.
     """
-    app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR), static_folder=None)
+    instance = os.environ.get("INSTANCE_DIR", str(settings.INSTANCE_DIR))
+    app = Flask(__name__, instance_path=instance, static_folder=None)
     from server.api import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
@@ -46,7 +53,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json = IsoJSONProvider(app)
-    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key_from(Path(app.config["SECRET_KEY_FILE"]))
+    # Every request body is small unless its operation says otherwise (api.operation's
+    # max_body: the two upload routes, the annotation routes): 413 before it is read.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     _check_production_settings(app)
 
     if app.config["TRUSTED_PROXIES"]:
@@ -55,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _configure_database(app)
     db.init_app(app)
+    # Runs before Flask-SQLAlchemy's own teardown (they run in reverse order).
+    app.teardown_appcontext(_release_session)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"))
     _install_sqlite_pragmas(app)
 
@@ -90,14 +103,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def secret_key_from(path: Path) -> str:
+    """The key kept in `path`, made there once (random, readable by this user only)."""
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) >= 32:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process of this instance made it first: take theirs.
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return key
+
+
 def _check_production_settings(app: Flask) -> None:
-    if app.config["DEPLOYMENT"] == "production" and (
-        app.config["SECRET_KEY"] == settings.DEFAULT_SECRET_KEY
-        or len(app.config["SECRET_KEY"]) < 32
-    ):
+    if app.config["DEPLOYMENT"] == "production" and len(app.config["SECRET_KEY"]) < 32:
         raise RuntimeError(
-            "Refusing to start in production with the default or a short SECRET_KEY: "
-            "set SECRET_KEY to a random value of at least 32 characters."
+            "Refusing to start in production with a short SECRET_KEY: set SECRET_KEY to a "
+            "random value of at least 32 characters, or leave it unset to use a generated one."
         )
 
 
@@ -108,7 +140,7 @@ def _configure_database(app: Flask) -> None:
         database = sa.engine.make_url(uri).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        options.setdefault("connect_args", {"timeout": 30})
+        options.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS})
         if app.config["ASYNC_MODE"] != "threading":
             # One connection, shared in turn: greenlets wait for it cooperatively instead of
             # blocking the whole process inside SQLite's busy handler.
@@ -122,6 +154,19 @@ def _configure_database(app: Flask) -> None:
         options.setdefault("max_overflow", 20)
         options.setdefault("pool_timeout", 10)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _release_session(_error: BaseException | None) -> None:
+    """End the request's session; a database gone mid-request (a restart: the rollback fails)
+    loses the connection, not the answer already made (a clean 503, not a bare 500)."""
+    try:
+        db.session.remove()
+    except sa.exc.DBAPIError:
+        log.warning("the database connection was lost while a request ended", exc_info=True)
+        try:
+            db.session().invalidate()
+        finally:
+            db.session.registry.clear()
 
 
 def _install_sqlite_pragmas(app: Flask) -> None:
@@ -163,8 +208,8 @@ def _register_features(app: Flask) -> None:
     from server.accounts import routes as accounts_routes
     from server.annotations import messages as _annotations_messages  # noqa: F401
     from server.annotations import routes as annotations_routes
-    from server.audit.cli import audit_cli
     from server.councils import routes as councils_routes
+    from server.councils.cli import councils_cli
     from server.demo.cli import seed_demo_command
     from server.documents import messages as _documents_messages  # noqa: F401
     from server.documents import routes as documents_routes
@@ -175,7 +220,9 @@ def _register_features(app: Flask) -> None:
     from server.minutes import messages as _minutes_messages  # noqa: F401
     from server.minutes import routes as minutes_routes
     from server.ops import metrics as _ops_metrics  # noqa: F401 (registers scrape-time gauges)
+    from server.ops.audit_cli import audit_cli
     from server.ops.cli import backup_cli, session_cli
+    from server.ops.tls_cli import tls_cli
     from server.realtime import cluster as _realtime_cluster  # noqa: F401
     from server.realtime import messages as _realtime_messages  # noqa: F401
     from server.realtime import presence as _realtime_presence  # noqa: F401
@@ -197,7 +244,9 @@ def _register_features(app: Flask) -> None:
     observability.init_app(app)
 
     app.cli.add_command(accounts_cli.users_cli)
+    app.cli.add_command(councils_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)
     app.cli.add_command(session_cli)
+    app.cli.add_command(tls_cli)

@@ -8,7 +8,9 @@ runs directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,3 +30,17 @@ def run_blocking(fn: Callable[..., T], *args: Any) -> T:
         return fn(*args)
     result: T = _runner(fn, *args)
     return result
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous code (pyHanko's API is async).
+
+    asyncio.run refuses when the calling thread already runs an event loop (a test driving
+    a browser does); the coroutine then runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

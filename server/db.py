@@ -18,6 +18,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: How long an SQLite connection waits for the database lock before giving up.
+SQLITE_BUSY_SECONDS = 30
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""

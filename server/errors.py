@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from server.i18n import translate
+from server.pdf.files import STORAGE_FULL, disk_full
 
 
 class DomainError(Exception):
@@ -66,3 +68,28 @@ class TooManyRequests(DomainError):
 
 class Unavailable(DomainError):
     status = 503
+
+
+class InsufficientStorage(DomainError):
+    """The disk (or quota) holding the files or the database is full: 507, and nothing was
+    kept of what was asked. Not a bug, and not the client's fault: someone must free space."""
+
+    status = 507
+
+    def __init__(self, code: str = STORAGE_FULL, **params: Any) -> None:
+        super().__init__(code, **params)
+
+
+#: PostgreSQL's SQLSTATE for "could not extend file: No space left on device".
+_PG_DISK_FULL = "53100"
+
+
+def storage_full(exc: BaseException) -> bool:
+    """Whether `exc` says a disk or quota is full: a file write's ENOSPC or EDQUOT, SQLite's
+    SQLITE_FULL or PostgreSQL's disk_full (both wrapped by SQLAlchemy, as `orig`)."""
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return isinstance(exc, OSError) and disk_full(exc)
+    if isinstance(orig, sqlite3.Error):
+        return (getattr(orig, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_FULL
+    return getattr(orig, "sqlstate", None) == _PG_DISK_FULL

@@ -83,6 +83,10 @@ register(
             "Tệp hoặc nội dung gửi lên quá lớn (tối đa {limit_mb} MB).",
             "The file or request is too large (at most {limit_mb} MB).",
         ),
+        "body_too_large": (
+            "Nội dung gửi lên quá lớn (tối đa {limit_kb} KB).",
+            "The request is too large (at most {limit_kb} KB).",
+        ),
         "too_many_requests": (
             "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
             "Too many requests. Please try again in a few minutes.",
@@ -94,6 +98,12 @@ register(
         "service_unavailable": (
             "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại.",
             "The server cannot reach its database right now. Please try again.",
+        ),
+        "storage_full": (
+            "Máy chủ hết chỗ lưu trữ nên chưa làm được việc này; không có gì dở dang được lưu "
+            "lại. Hãy báo bộ phận kỹ thuật giải phóng dung lượng rồi thử lại.",
+            "The server's storage is full, so this could not be done; nothing half-done was "
+            "kept. Ask the technical staff to free some space, then try again.",
         ),
     }
 )

@@ -189,10 +189,12 @@ def _finish(response: Response) -> Response:
 
 
 def metrics() -> Response:
-    """Prometheus text format. From loopback, or with `Authorization: Bearer $METRICS_TOKEN`."""
+    """Prometheus text format, with `Authorization: Bearer $METRICS_TOKEN` or from an address
+    in METRICS_ALLOW. Loopback is not trusted by itself: behind a proxy on the same host every
+    request comes from loopback."""
     token = current_app.config.get("METRICS_TOKEN")
     sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    local = request.remote_addr in ("127.0.0.1", "::1")
-    if not (local or (token and hmac.compare_digest(sent, token))):
+    allowed = request.remote_addr in current_app.config.get("METRICS_ALLOW", [])
+    if not (allowed or (token and hmac.compare_digest(sent, token))):
         abort(404)
     return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)

@@ -15,7 +15,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from server import storage
-from server.errors import Invalid, Unavailable
+from server.errors import InsufficientStorage, Invalid, Unavailable
+from server.pdf.files import STORAGE_FULL
 from server.pdf.pool import Pool, PoolBusy, PoolError, shared_pool
 from server.pdf.spec import Limits
 
@@ -41,11 +42,17 @@ def limits(app: Flask | None = None) -> Limits:
     return Limits(max_pages=config.get("PDF_MAX_PAGES", Limits.max_pages))
 
 
+def raise_if_storage_full(err: PoolError) -> None:
+    """507 `storage_full` when a worker failed because a file it wrote found the disk full."""
+    if err.code == STORAGE_FULL:
+        raise InsufficientStorage() from None
+
+
 def make_pdf(operation: str, args: dict[str, Any], *, failed: str) -> bytes:
     """A PDF a worker's `operation` writes to the `out` path it is given, as bytes.
 
     `failed` is the error code answered when the worker fails; a pool with no free worker
-    within EXPORT_WAIT answers "busy, try again" (503).
+    within EXPORT_WAIT answers "busy, try again" (503); a full disk 507.
     """
     out = storage.tmp_dir() / f"{operation}-{secrets.token_hex(16)}.pdf"
     timeout = current_app.config.get("PDF_EXPORT_TIMEOUT_SECONDS", 120)
@@ -54,7 +61,8 @@ def make_pdf(operation: str, args: dict[str, Any], *, failed: str) -> bytes:
         return out.read_bytes()
     except PoolBusy:
         raise Unavailable("renderer_busy") from None
-    except PoolError:
+    except PoolError as err:
+        raise_if_storage_full(err)
         raise Invalid(failed) from None
     finally:
         out.unlink(missing_ok=True)

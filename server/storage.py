@@ -3,7 +3,14 @@
 originals/ab/<sha256>.pdf     uploads, untouched (the same file uploaded twice is one file)
 documents/ab/<sha256>.pdf     sanitised PDFs, what everyone reads and downloads
 pages/ab/<sha256>/<name>      rendered pages (cache; safe to delete)
+result-sheets/                result sheets of closed votes (laid out once)
 tmp/                          uploads being received
+
+Every file the server keeps is written whole or not at all, and flushed to disk (its data and
+the directory entry naming it) before the function that writes it returns, so before the
+database row that names it can commit: after a power cut a committed row never points at a
+missing or empty file. A full disk or quota (ENOSPC, EDQUOT) is answered 507
+`storage_full`, with whatever was half-written removed.
 """
 
 from __future__ import annotations
@@ -14,14 +21,17 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 
-from server.errors import PayloadTooLarge
+from server.concurrency import run_blocking
+from server.errors import InsufficientStorage, PayloadTooLarge
+from server.pdf.files import disk_full, fsync_dir, make_dirs, write_atomic
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1 << 20
@@ -59,6 +69,17 @@ def tmp_dir() -> Path:
     return path
 
 
+@contextmanager
+def full_is_507() -> Iterator[None]:
+    """Turn a full disk or quota met inside into 507 `storage_full` (other errors pass)."""
+    try:
+        yield
+    except OSError as exc:
+        if disk_full(exc):
+            raise InsufficientStorage() from exc
+        raise
+
+
 @dataclass
 class Received:
     path: Path
@@ -66,50 +87,67 @@ class Received:
 
 
 def receive(stream: IO[bytes], limit_bytes: int) -> Received:
-    """Copy an upload into tmp/, refusing it past `limit_bytes` (413)."""
-    fd, name = tempfile.mkstemp(dir=tmp_dir(), prefix="upload-", suffix=".pdf")
-    path = Path(name)
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit_bytes:
-                    raise PayloadTooLarge(
-                        "payload_too_large", limit_mb=limit_bytes // (1024 * 1024)
-                    )
-                out.write(chunk)
-                # Let other greenlets run between chunks of a large upload.
-                time.sleep(0)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    """Copy an upload into tmp/, refusing it past `limit_bytes` (413) and on a full disk
+    (507); flushed to disk, or removed, before it returns."""
+    with full_is_507():
+        fd, name = tempfile.mkstemp(dir=tmp_dir(), prefix="upload-", suffix=".pdf")
+        path = Path(name)
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > limit_bytes:
+                        raise PayloadTooLarge(
+                            "payload_too_large", limit_mb=limit_bytes // (1024 * 1024)
+                        )
+                    out.write(chunk)
+                    # Let other greenlets run between chunks of a large upload.
+                    time.sleep(0)
+                out.flush()
+                # The data is on disk before the file is kept and its row commits (a full
+                # disk may only say so here, when delayed allocation writes the blocks).
+                run_blocking(os.fsync, out.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
     return Received(path=path, size=size)
 
 
 def keep_original(received: Path, sha: str) -> Path:
-    """Move an accepted upload to originals/ (or drop it when that content is already kept)."""
+    """Move an accepted upload to originals/ (or drop it when that content is already kept).
+
+    The upload was flushed by `receive`; the rename is flushed here (its directory), before
+    the caller's row can name it.
+    """
     target = original_path(sha)
     if target.exists():
         received.unlink(missing_ok=True)
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(received, target)
-    os.chmod(target, 0o440)
+    with full_is_507():
+        run_blocking(make_dirs, target.parent)
+        os.replace(received, target)
+        os.chmod(target, 0o440)
+        run_blocking(fsync_dir, target.parent)
     return target
 
 
 def keep_bytes(data: bytes) -> str:
-    """Keep a file the server made itself as an original; its SHA-256."""
+    """Keep a file the server made itself as an original (flushed to disk); its SHA-256."""
     sha = hashlib.sha256(data).hexdigest()
     target = original_path(sha)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-        os.chmod(target, 0o440)
+        write_file(target, data, mode=0o440)
     return sha
+
+
+def write_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Keep a file the server made (a result sheet, a generated original) under STORAGE_DIR:
+    whole or not at all, flushed to disk; a full disk answers 507 and leaves nothing."""
+    with full_is_507():
+        run_blocking(write_atomic, path, data)
+        if mode is not None:
+            os.chmod(path, mode)
 
 
 def sha256_of(path: Path) -> str:

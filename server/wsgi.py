@@ -5,6 +5,9 @@
 
 ASYNC_MODE is "gevent" (default), "eventlet" (deprecated upstream, kept working) or
 "threading" (development only). See docs/architecture.md for the choice.
+
+With TLS_CERT_FILE and TLS_KEY_FILE set (`flask tls init`) it serves HTTPS on PORT, and with
+HTTP_REDIRECT_PORT also plain HTTP there (gevent, eventlet), redirecting every request to HTTPS.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ elif ASYNC_MODE == "eventlet":
 elif ASYNC_MODE != "threading":
     raise SystemExit(f"ASYNC_MODE must be gevent, eventlet or threading, not {ASYNC_MODE!r}")
 
+import contextlib  # noqa: E402
+import ssl  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
@@ -34,6 +39,7 @@ from server.concurrency import install_blocking_runner  # noqa: E402
 from server.extensions import socketio  # noqa: E402
 from server.listener import listen  # noqa: E402
 from server.observability import configure_logging  # noqa: E402
+from server.ops.tls import TLSError, redirect_to_https, server_context  # noqa: E402
 from server.runtime import tune_garbage_collector  # noqa: E402
 from server.startup import check_deployment  # noqa: E402
 
@@ -54,6 +60,13 @@ def _thread_pool_runner() -> Callable[..., Any] | None:
     return None
 
 
+def _tls_context() -> ssl.SSLContext | None:
+    try:
+        return server_context(app.config["TLS_CERT_FILE"], app.config["TLS_KEY_FILE"])
+    except TLSError as exc:
+        raise SystemExit(f"Cannot serve HTTPS: {exc}") from None
+
+
 configure_logging(os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FORMAT", "text"))
 
 app = create_app({"ASYNC_MODE": ASYNC_MODE})
@@ -61,6 +74,12 @@ _runner = _thread_pool_runner()
 if _runner is not None:
     install_blocking_runner(_runner)
 check_deployment(app)
+tls_context = _tls_context()
+if tls_context is not None and __name__ != "__main__":
+    raise SystemExit(
+        "TLS_CERT_FILE is served by `python -m server.wsgi` itself. Under gunicorn, nginx in "
+        "front holds the certificate (docs/deployment.md): unset TLS_CERT_FILE and TLS_KEY_FILE."
+    )
 lifecycle.start(app)
 tune_garbage_collector()
 
@@ -68,8 +87,14 @@ tune_garbage_collector()
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    redirect_port = int(os.environ.get("HTTP_REDIRECT_PORT", "0"))
+    if redirect_port and (tls_context is None or ASYNC_MODE == "threading"):
+        raise SystemExit(
+            "HTTP_REDIRECT_PORT needs HTTPS (TLS_CERT_FILE and TLS_KEY_FILE) and ASYNC_MODE "
+            "gevent or eventlet."
+        )
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
-    base = f"http://{shown}:{port}"
+    base = f"{'https' if tls_context else 'http'}://{shown}:{port}"
     print(
         f"\nPhòng họp không giấy / paperless council room ({ASYNC_MODE})\n"
         f"  Tablet (delegates, guests): {base}/\n"
@@ -80,6 +105,8 @@ def main() -> None:
         file=sys.stderr,
         flush=True,
     )
+    if tls_context is not None:
+        print(f"  CA for tablets to install:  {base}/ca\n", file=sys.stderr, flush=True)
     if app.config["DEPLOYMENT"] == "demo":
         print(
             "  Demo accounts (password: demo): admin, secretary, chair, display, guest,\n"
@@ -88,15 +115,58 @@ def main() -> None:
             flush=True,
         )
     if ASYNC_MODE == "threading":
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+        socketio.run(
+            app,
+            host=host,
+            port=port,
+            log_output=False,
+            allow_unsafe_werkzeug=True,
+            ssl_context=tls_context,
+        )
     elif ASYNC_MODE == "gevent":
         from gevent import pywsgi
 
-        pywsgi.WSGIServer(listen(host, port), app, log=None).serve_forever()
+        if redirect_port:
+            redirect = redirect_to_https(port)
+            pywsgi.WSGIServer(listen(host, redirect_port), redirect, log=None).start()
+
+        class Handler(pywsgi.WSGIHandler):  # type: ignore[misc]
+            def handle(self) -> None:
+                # A TLS error means the client went away: a failed handshake (a tablet without
+                # the CA, plain HTTP on this port) or a close while we wrote. No traceback.
+                with contextlib.suppress(ssl.SSLError):
+                    super().handle()
+
+        ssl_args: dict[str, Any] = {}
+        if tls_context is not None:
+            # The handshake on the first read, inside the handler, not before it.
+            ssl_args = {"ssl_context": tls_context, "do_handshake_on_connect": False}
+        pywsgi.WSGIServer(
+            listen(host, port), app, log=None, handler_class=Handler, **ssl_args
+        ).serve_forever()
     else:
+        import eventlet
         import eventlet.wsgi
 
-        eventlet.wsgi.server(listen(host, port), app, log_output=False)
+        if redirect_port:
+            redirect = redirect_to_https(port)
+            eventlet.spawn(
+                eventlet.wsgi.server, listen(host, redirect_port), redirect, log_output=False
+            )
+
+        class Protocol(eventlet.wsgi.HttpProtocol):  # type: ignore[misc]
+            def handle_one_request(self) -> None:
+                try:
+                    super().handle_one_request()
+                except ssl.SSLError:
+                    # The client went away (see the gevent handler above): no traceback.
+                    self.close_connection = 1
+
+        listener = listen(host, port)
+        if tls_context is not None:
+            # The handshake happens on each connection's first read, in its own green thread.
+            listener = tls_context.wrap_socket(listener, server_side=True)
+        eventlet.wsgi.server(listener, app, log_output=False, protocol=Protocol)
 
 
 if __name__ == "__main__":

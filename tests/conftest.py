@@ -32,6 +32,11 @@ from tests.services import PostgresServer, RedisServer, start_postgres, start_re
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 TEST_SECRET = "test-secret-key-for-the-test-suite-only-0123456789"
+#: One audit signing key for the whole run (the seeded templates' entries are signed with it,
+#: and so are those of the server processes the system tests start).
+TEST_AUDIT_KEY = os.environ.setdefault(
+    "AUDIT_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="council-audit-")) / "audit_signing.key")
+)
 
 
 def service_missing(reason: str) -> None:
@@ -46,8 +51,10 @@ def app_config(database_url: str, storage: Path, **extra: Any) -> dict[str, Any]
         "TESTING": True,
         "DEPLOYMENT": "demo",
         "SECRET_KEY": TEST_SECRET,
+        "AUDIT_KEY_FILE": TEST_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "STORAGE_DIR": str(storage),
+        "BALLOT_KEYS_DIR": str(storage.parent / "ballot-keys"),
         "REDIS_URL": None,
         "ASYNC_MODE": "threading",
         # Cheap hashing keeps the suite fast; production parameters are in config.py.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -18,11 +19,27 @@ from server.meetings.models import Meeting
 PASSWORD = "a-long-test-password"
 
 
-def make_user(app: Flask, username: str, roles: list[Role | str], **kwargs: Any) -> int:
+def make_user(
+    app: Flask,
+    username: str,
+    roles: Iterable[Role | str] = (),
+    *,
+    council_id: int | None = None,
+    is_member: bool | None = None,
+    is_admin: bool = False,
+    **kwargs: Any,
+) -> int:
+    """An account with the password PASSWORD, attached to `council_id` with `roles` there."""
     with app.app_context():
         user = accounts.create_user(
-            username, kwargs.pop("full_name", username.title()), roles, password=PASSWORD, **kwargs
+            username,
+            kwargs.pop("full_name", username.title()),
+            password=PASSWORD,
+            is_admin=is_admin,
+            **kwargs,
         )
+        if council_id is not None:
+            councils.set_membership(None, council_id, user.id, roles=roles, is_member=is_member)
         db.session.commit()
         return int(user.id)
 
@@ -37,17 +54,15 @@ def make_council(
 ) -> dict[str, Any]:
     """A council with `members` delegates (usernames prefix01...), a secretary and a meeting."""
     with app.app_context():
-        council = councils.create_council(name, level="commune", settings=settings)
-        secretary = accounts.create_user(
-            f"{prefix}-secretary", "Thư ký", [Role.SECRETARY], password=PASSWORD
-        )
-        councils.add_membership(council.id, secretary.id, is_member=False)
+        council = councils.create_council(None, name, level="commune", settings=settings)
+        secretary = accounts.create_user(f"{prefix}-secretary", "Thư ký", password=PASSWORD)
+        councils.set_membership(None, council.id, secretary.id, roles=[Role.SECRETARY])
         delegates = []
         for n in range(1, members + 1):
-            user = accounts.create_user(
-                f"{prefix}{n:02d}", f"Đại biểu {n}", [Role.DELEGATE], password=PASSWORD
+            user = accounts.create_user(f"{prefix}{n:02d}", f"Đại biểu {n}", password=PASSWORD)
+            councils.set_membership(
+                None, council.id, user.id, roles=[Role.DELEGATE], is_member=True, seat=n
             )
-            councils.add_membership(council.id, user.id, is_member=True, seat=n)
             delegates.append(user.id)
         start = utcnow() + timedelta(days=3)
         meeting = meetings.create_meeting(

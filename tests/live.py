@@ -47,11 +47,14 @@ class LiveServer:
     launcher: str = "python"
     port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: The CA to trust when extra_env sets TLS_CERT_FILE (the server then speaks HTTPS only).
+    ca_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.extra_env.get("TLS_CERT_FILE") else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def log_path(self) -> Path:
@@ -118,7 +121,8 @@ class LiveServer:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"server exited early; log:\n{self.log()}")
             try:
-                answer = requests.get(f"{self.url}/healthz", timeout=1)
+                verify = str(self.ca_file) if self.ca_file else True
+                answer = requests.get(f"{self.url}/healthz", timeout=1, verify=verify)
             except requests.RequestException:
                 answer = None
             if answer is not None and answer.status_code == 200:
@@ -166,9 +170,16 @@ class LiveServer:
 class Tablet:
     """One logged-in device: an HTTP session that sends the CSRF token, and its socket."""
 
-    def __init__(self, base_url: str, username: str, password: str = "demo") -> None:
+    def __init__(
+        self, base_url: str, username: str, password: str = "demo", *, ca_file: Path | None = None
+    ) -> None:
         self.base_url = base_url
         self.http = requests.Session()
+        if ca_file is not None:
+            # Trust this CA alone: REQUESTS_CA_BUNDLE from the environment would override it.
+            # The socket's WebSocket (websocket-client) takes the same CA from the session.
+            self.http.trust_env = False
+            self.http.verify = str(ca_file)
         response = self.http.post(
             f"{base_url}/api/auth/login",
             json={"username": username, "password": password},

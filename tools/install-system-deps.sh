@@ -2,7 +2,8 @@
 # Install the Debian packages the tests and the server use when they are missing:
 # PostgreSQL and Redis servers, Chromium (browser tests), poppler-utils (pdftoppm,
 # benchmark baseline), Tesseract with the Vietnamese model (OCR of scanned documents),
-# SoftHSM (a software PKCS#11 token for the signature tests).
+# SoftHSM (a software PKCS#11 token for the signature tests), age (decrypts backups by hand;
+# one test checks that it opens ours).
 #
 #   tools/install-system-deps.sh                 install, fail if that is impossible (CI)
 #   tools/install-system-deps.sh --best-effort   install when root on Debian, else say
@@ -20,6 +21,7 @@ have chromium /usr/bin/chromium || packages+=(chromium)
 have pdftoppm /usr/bin/pdftoppm || packages+=(poppler-utils)
 have tesseract /usr/bin/tesseract || packages+=(tesseract-ocr)
 have softhsm2-util /usr/bin/softhsm2-util || packages+=(softhsm2)
+have age /usr/bin/age || packages+=(age)
 if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
     packages+=(tesseract-ocr-vie)
 elif ! command -v tesseract >/dev/null 2>&1; then

@@ -6,9 +6,12 @@ import {
   ballotReady,
   bars,
   formatPercent,
+  longestBallot,
+  MAX_PAD,
   mergeMotions,
   motionsOfItem,
   openMotion,
+  RATINGS,
   resultRows,
   secondsLeft,
   toggleCandidate,
@@ -165,17 +168,59 @@ describe('vote helpers', () => {
     const r = motion();
     expect(ballotReady(r, { choice: 'yes' })).toBe(true);
     expect(ballotReady(r, { choice: 'maybe' })).toBe(false);
-    expect(ballotBody(r, { choice: 'no' })).toEqual({ choice: 'no' });
+    expect(ballotBody(r, { choice: 'no' })).toEqual({ choice: 'no', pad: '     ' });
     const c = motion({ kind: 'confidence', options: [{ id: 1 }, { id: 2 }] });
     expect(ballotReady(c, { ratings: { 1: 'high' } })).toBe(false);
     expect(ballotReady(c, { ratings: { 1: 'high', 2: 'low' } })).toBe(true);
-    expect(ballotBody(c, { ratings: { 1: 'high', 2: 'low' } })).toEqual({ ratings: { 1: 'high', 2: 'low' } });
+    expect(ballotBody(c, { ratings: { 1: 'high', 2: 'low' } })).toEqual({ ratings: { 1: 'high', 2: 'low' }, pad: '     ' });
     const e = motion({ kind: 'election', max_choices: 2, options: [{ id: 1 }, { id: 2 }, { id: 3 }] });
     let choices = toggleCandidate(e, [], 1);
     choices = toggleCandidate(e, choices, 2);
     expect(toggleCandidate(e, choices, 3)).toEqual([1, 2]);
     expect(toggleCandidate(e, choices, 1)).toEqual([2]);
     expect(ballotReady(e, { choices: [] })).toBe(true);
-    expect(ballotBody(e, { choices })).toEqual({ choices: [1, 2] });
+    expect(ballotBody(e, { choices })).toEqual({ choices: [1, 2], pad: '' });
+  });
+});
+
+describe('ballots of one length', () => {
+  const size = (m, draft) => JSON.stringify(ballotBody(m, draft)).length;
+  const sizes = (m, drafts) => new Set(drafts.map((d) => size(m, d)));
+
+  it('pads every resolution ballot to the length of "abstain"', () => {
+    const r = motion();
+    expect(sizes(r, [{ choice: 'yes' }, { choice: 'no' }, { choice: 'abstain' }]).size).toBe(1);
+    expect(size(r, { choice: 'yes' })).toBe(JSON.stringify({ choice: 'abstain', pad: '' }).length);
+    expect(ballotBody(r, { choice: 'abstain' })).toEqual({ choice: 'abstain', pad: '' });
+    expect(longestBallot(r)).toEqual({ choice: 'abstain' });
+  });
+
+  it('pads confidence ratings to everyone rated "medium", whatever the order', () => {
+    const ids = [3, 41, 7, 1200];
+    const c = motion({ kind: 'confidence', options: ids.map((id) => ({ id, label: `Người ${id}` })) });
+    const drafts = [];
+    for (const r of RATINGS) drafts.push({ ratings: Object.fromEntries(ids.map((id) => [String(id), r])) });
+    drafts.push({ ratings: { 1200: 'low', 3: 'high', 41: 'medium', 7: 'low' } });
+    expect(sizes(c, drafts).size).toBe(1);
+    expect(ballotBody(c, drafts[1]).pad).toBe('');
+    expect(size(c, drafts[0])).toBe(JSON.stringify({ ...longestBallot(c), pad: '' }).length);
+  });
+
+  it('pads election ballots to max_choices of the largest ids, a blank ballot too', () => {
+    const e = motion({ kind: 'election', max_choices: 3, options: [8, 9, 10, 11, 105].map((id) => ({ id })) });
+    expect(longestBallot(e)).toEqual({ choices: [105, 11, 10] });
+    const drafts = [{ choices: [] }, { choices: [8] }, { choices: [105] }, { choices: [8, 9] }, { choices: [10, 11, 105] }, { choices: [9, 8, 10] }];
+    expect(sizes(e, drafts).size).toBe(1);
+    // More seats than candidates: every candidate at most.
+    const few = motion({ kind: 'election', max_choices: 5, options: [{ id: 1 }, { id: 2 }] });
+    expect(longestBallot(few)).toEqual({ choices: [2, 1] });
+    expect(sizes(few, [{ choices: [] }, { choices: [1] }, { choices: [2, 1] }]).size).toBe(1);
+  });
+
+  it('keeps the pad to spaces within the server\'s limit', () => {
+    const c = motion({ kind: 'confidence', options: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 })) });
+    const pad = ballotBody(c, { ratings: Object.fromEntries(c.options.map((o) => [String(o.id), 'low'])) }).pad;
+    expect(pad.length).toBeLessThanOrEqual(MAX_PAD);
+    expect(/^ *$/.test(pad)).toBe(true);
   });
 });

@@ -9,9 +9,24 @@ register(
             "The username or password is wrong.",
         ),
         "login_throttled": (
-            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút "
-            "hoặc liên hệ thư ký kỳ họp.",
-            "Too many failed logins. Try again in {minutes} minutes or ask the secretariat.",
+            "Đăng nhập sai nhiều lần. Vui lòng đợi {seconds} giây rồi thử lại, "
+            "hoặc nhờ thư ký kỳ họp mở khóa.",
+            "Several failed logins. Wait {seconds} seconds and try again, "
+            "or ask the secretariat to clear the delay.",
+        ),
+        "invalid_password": (
+            "Mật khẩu không đúng.",
+            "The password is wrong.",
+        ),
+        "device_not_confirmed": (
+            "Máy tính bảng này do người khác ghép với tài khoản của bạn. Hãy nhập mật khẩu "
+            "của chính bạn để xác nhận máy trước khi biểu quyết.",
+            "Someone else paired this tablet with your account. Enter your own password to "
+            "confirm it before you vote.",
+        ),
+        "device_not_paired": (
+            "Phiên đăng nhập này không phải của một máy tính bảng đã ghép.",
+            "This session is not a paired tablet's.",
         ),
         "account_disabled": (
             "Tài khoản này đã bị khóa. Vui lòng liên hệ thư ký kỳ họp.",

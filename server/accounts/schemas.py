@@ -5,18 +5,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.accounts.models import Role
+from server.api import Strict
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginIn(Strict):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 
-class PairIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PairIn(Strict):
     token: str = Field(min_length=16, max_length=128)
     label: str = Field(default="Máy tính bảng", max_length=100)
 
@@ -33,8 +30,19 @@ class UserOut(BaseModel):
 
 
 class SessionOut(BaseModel):
-    user: UserOut
+    #: None for a visitor (getCurrentUser answers 200 to everyone).
+    user: UserOut | None
     csrf_token: str
+    #: False on a paired tablet its user has not confirmed yet: it may not vote.
+    device_confirmed: bool = True
+
+
+class ConfirmDeviceIn(Strict):
+    password: str = Field(min_length=1, max_length=256)
+
+
+class DeviceConfirmedOut(BaseModel):
+    confirmed: bool
 
 
 class LogoutOut(BaseModel):

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 
 def _exportable(actor: User, document_id: int) -> tuple[Document, list[Annotation]]:
-    require_annotator(actor)
-    doc, _ = documents.get_document(actor, document_id)
-    if doc.confidential:
+    doc, meeting = documents.get_document(actor, document_id)
+    require_annotator(actor, meeting)
+    if not doc.extractable:
         raise Forbidden("annotations_export_confidential")
     require_pages(doc)
     rows = list(

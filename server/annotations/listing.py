@@ -143,16 +143,16 @@ def _changes(
 
 def list_annotations(actor: User, document_id: int, *, since: int | None, limit: int) -> Listing:
     """The user's annotations on a document, or every change of them after `since`."""
-    require_annotator(actor)
-    doc, _ = documents.get_document(actor, document_id)
+    doc, meeting = documents.get_document(actor, document_id)
+    require_annotator(actor, meeting)
     rows, cursor, more, reset = _changes(actor, Annotation.document_id == doc.id, since, limit)
     return Listing([r.json for r in rows], cursor, more, reset, {"document_id": doc.id})
 
 
 def list_my_annotations(actor: User, meeting_id: int, *, since: int | None, limit: int) -> Listing:
     """The user's annotations across a session's documents (the notes list)."""
-    require_annotator(actor)
     meeting = access.get_meeting_for(actor, meeting_id)
+    require_annotator(actor, meeting)
     docs, _ = documents.list_documents(actor, meeting.id)
     order = {d.id: n for n, d in enumerate(docs)}
     rows, cursor, more, reset = _changes(

@@ -76,10 +76,6 @@ register(
             "There is too much drawing on this document (at most {limit} points). "
             "Delete some old drawings.",
         ),
-        "annotation_body_too_large": (
-            "Nội dung gửi lên quá lớn (tối đa {limit_kb} KB).",
-            "The request is too large (at most {limit_kb} KB).",
-        ),
         "annotations_export_confidential": (
             "Tài liệu mật không được xuất ra ngoài, kể cả bản có ghi chú.",
             "A confidential document is never exported, not even with your annotations.",

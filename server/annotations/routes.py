@@ -34,22 +34,13 @@ from server.annotations.schemas import (
 )
 from server.annotations.webanno import MEDIA_TYPE
 from server.api import operation
-from server.errors import Invalid, PayloadTooLarge
+from server.errors import Invalid
 from server.extensions import db
 
 bp = Blueprint("annotations", __name__, url_prefix="/api")
 
 TAG = "annotations"
 COMMENTS = "comments"
-
-
-@bp.before_request
-def _bounded_body() -> None:
-    """Read no more than an annotation or a comment can hold (a drawing at its limit)."""
-    limit = services.MAX_BODY_BYTES
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge("annotation_body_too_large", limit_kb=limit // 1024)
-    request.max_content_length = limit
 
 
 def _same_document(path_id: int, body_id: int | None) -> None:
@@ -95,6 +86,7 @@ def _listing(found: listing.Listing, model: type[BaseModel]) -> Response:
     "`annotation_id_taken`. Geometry outside the page, too many boxes or ink points, a "
     "colour that is not #rrggbb or text past its limit answer 422. Sends "
     "`annotation.created` to the author's own devices.",
+    max_body=services.MAX_BODY_BYTES,
 )
 def create_annotation(document_id: int, body: AnnotationIn) -> AnnotationCreatedOut:
     _same_document(document_id, body.document_id)
@@ -144,6 +136,7 @@ def list_annotations(document_id: int, query: AnnotationListQuery) -> Response:
     "with the current annotation in `error.current`, so the client can merge; a retried "
     "change the annotation already holds answers 200 unchanged. A deleted annotation answers "
     "409 `annotation_deleted`. Sends `annotation.updated` to the author's own devices.",
+    max_body=services.MAX_BODY_BYTES,
 )
 def update_annotation(annotation_id: uuid.UUID, body: AnnotationUpdateIn) -> AnnotationOut:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
@@ -182,6 +175,7 @@ def delete_annotation(annotation_id: uuid.UUID, query: DeleteQuery) -> Annotatio
     "applied exactly as its own request would be (retries and replays are harmless) and "
     "answered in `results`, in order, with the status it would have had; one refused change "
     "does not stop the others. All are committed together, then the notices are sent.",
+    max_body=services.MAX_BODY_BYTES,
 )
 def sync_annotations(body: BatchIn) -> BatchOut:
     changes: list[services.Change] = []

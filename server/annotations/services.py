@@ -37,23 +37,25 @@ from server.annotations.geometry import (
 from server.annotations.models import Annotation
 from server.annotations.schemas import AnnotationOut, ChangeResult, PlacementOut, ReanchorOut
 from server.api import jsonable
-from server.councils.access import require_role
+from server.councils import access as council_access
 from server.db import upsert_insert, utcnow
 from server.documents import services as documents
-from server.errors import Conflict, DomainError, Invalid, NotFound
+from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.events.outbox import notify, user_room
 from server.extensions import db
 
 if TYPE_CHECKING:
     from server.documents.models import Document
+    from server.meetings.models import Meeting
 
 #: Live annotations one user may keep on one document.
 MAX_PER_DOCUMENT = 10_000
 #: Ink points one user may keep on one document, all drawings together.
 INK_BUDGET = 500_000
-#: The largest request body the annotation routes read (a drawing at its limit is ~200 KB).
+#: The largest request body the annotation writes read: a drawing at its limit is ~200 KB,
+#: far past the 64 KB every other route reads (api.operation's max_body).
 MAX_BODY_BYTES = 2 * 1024 * 1024
-#: Everyone who reads documents may annotate them; the hall display does not.
+#: Who annotates a council's documents: everyone who reads them, but the hall display.
 ANNOTATORS = (Role.DELEGATE, Role.GUEST, Role.CHAIR, Role.SECRETARY)
 
 _LOCK_CURSOR = sa.text(
@@ -67,8 +69,10 @@ _NEXT_SEQ = sa.text(
 )
 
 
-def require_annotator(actor: User) -> None:
-    require_role(actor, *ANNOTATORS)
+def require_annotator(actor: User, meeting: Meeting) -> None:
+    """403 unless `actor` holds a reading role in the meeting's council (not the display)."""
+    if not council_access.holds(actor, meeting.council_id, *ANNOTATORS):
+        raise Forbidden("forbidden")
 
 
 def lock_cursor(user_id: int) -> None:
@@ -151,17 +155,20 @@ class PageInfo:
     height: float
     #: The sanitised file's hash: a processed page's words never change under it.
     pdf_sha256: str
+    #: Its text may be handed out (Document.extractable): not for a confidential document.
+    extractable: bool = True
 
 
 def _page(actor: User, document_id: int, number: int) -> tuple[Document, PageInfo]:
     """The document if `actor` may read it, with one of its pages (404 when none)."""
-    doc, _ = documents.get_document(actor, document_id)
+    doc, meeting = documents.get_document(actor, document_id)
+    require_annotator(actor, meeting)
     require_pages(doc)
     size = documents.page_size(doc.id, number)
     if size is None:
         raise NotFound("document_page_not_found")
     assert doc.pdf_sha256 is not None
-    return doc, PageInfo(doc.id, number, size[0], size[1], doc.pdf_sha256)
+    return doc, PageInfo(doc.id, number, size[0], size[1], doc.pdf_sha256, doc.extractable)
 
 
 _words: OrderedDict[tuple[int, int, str], list[anchoring.Word]] = OrderedDict()
@@ -209,7 +216,10 @@ def _check(
 def _anchor(kind: str, content: Content, page: PageInfo) -> tuple[str | None, dict[str, Any]]:
     """The stored quote and its anchor (context and box on the page)."""
     markup = kind in TEXT_MARKUP
-    if content.quote is None and not markup:
+    if content.quote is None and not (markup and page.extractable):
+        # The words under a mark are the page's text, which a confidential document never
+        # hands out (documents.require_extractable): a mark drawn without a quote keeps none,
+        # or a highlight over the whole page would answer with its text.
         return None, {}
     rects = [tuple(r) for r in content.geometry.get("rects", [])] if markup else []
     found = anchoring.anchor(
@@ -281,7 +291,6 @@ def create_annotation(actor: User, document_id: int, new: NewAnnotation) -> tupl
     stands is returned and nothing changes. The id of another user's annotation is
     refused (409) without saying anything about it.
     """
-    require_annotator(actor)
     lock_cursor(actor.id)
     owner = db.session.execute(
         sa.select(Annotation.user_id, Annotation.document_id).where(Annotation.id == new.id)
@@ -352,7 +361,6 @@ def update_annotation(
     error's `current`) unless it asks for what the annotation already is (a retried
     request), which answers the annotation as it stands.
     """
-    require_annotator(actor)
     lock_cursor(actor.id)
     row = _own(actor, annotation_id)
     _, page = _page(actor, row.document_id, row.page)
@@ -402,10 +410,10 @@ def delete_annotation(
     actor: User, annotation_id: uuid.UUID, version: int | None = None
 ) -> tuple[Annotation, bool]:
     """Delete an annotation, keeping a tombstone; deleting it again changes nothing."""
-    require_annotator(actor)
     lock_cursor(actor.id)
     row = _own(actor, annotation_id)
-    documents.get_document(actor, row.document_id)
+    _, meeting = documents.get_document(actor, row.document_id)
+    require_annotator(actor, meeting)
     if row.deleted_at is not None:
         return row, False
     if version is not None and version != row.version:
@@ -460,7 +468,6 @@ def apply_changes(actor: User, changes: list[Change]) -> list[ChangeResult]:
     One failing change does not stop the others: its result carries the error (every
     refusal happens before the change writes anything). Results come in the same order.
     """
-    require_annotator(actor)
     results: list[ChangeResult] = []
     replayed: bool | None
     for change in changes:
@@ -502,8 +509,8 @@ def require_pages(doc: Document) -> None:
 
 def reanchored(actor: User, document_id: int) -> ReanchorOut:
     """The user's annotations on earlier versions, placed on this version by their quotes."""
-    require_annotator(actor)
-    doc, _ = documents.get_document(actor, document_id)
+    doc, meeting = documents.get_document(actor, document_id)
+    require_annotator(actor, meeting)
     require_pages(doc)
     older: dict[int, Document] = {}
     for candidate in documents.earlier_versions(doc):

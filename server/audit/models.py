@@ -30,6 +30,9 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Ed25519 signature of `hash`, base64, by the key kept outside the database
+    #: (server/audit/keys.py); None only for entries written before signing began.
+    signature: Mapped[str | None] = mapped_column(sa.String(88))
 
 
 class AuditHead(Base):

@@ -1,138 +1,90 @@
 """Who may do what in a council: the one place for these checks.
 
-A user reaches a council through an active membership (members are the elected
-delegates; secretaries, chairs, guests and displays are attached without voting).
-Admins reach every council. Checks about a council's meetings build on these in
+Roles belong to a council membership, never to the user alone: every staff check asks
+"does this user hold this role in *this* council". A user reaches a council through an
+active membership; the administrator (`users.is_admin`) reaches every council. The user's
+memberships are loaded with the user on every request (server/accounts/loader.py), so these
+checks read no rows. Checks about a council's meetings build on these in
 server/meetings/access.py.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy.orm import object_session
 
-import sqlalchemy as sa
-
-from server.accounts.models import STAFF_ROLES, Role, User
-from server.councils.models import CouncilMembership
+from server.accounts.models import STAFF_ROLES, CouncilMembership, Role, User
 from server.errors import Forbidden
-from server.extensions import db
-from server.transaction import scoped
-
-
-def _found() -> dict[tuple[int, int], CouncilMembership]:
-    """Memberships found in this transaction, by (user, council)."""
-    return scoped("access.memberships", dict)
-
-
-def remember(user: User, found: CouncilMembership) -> None:
-    """Keep a membership read with something else (a meeting) for this transaction's checks."""
-    _found()[(user.id, found.council_id)] = found
-
-
-def _joined(council_id: sa.ColumnExpressionArgument[int]) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        CouncilMembership.council_id == council_id,
-        CouncilMembership.user_id == sa.bindparam("user_id"),
-        CouncilMembership.active.is_(True),
-    )
-
-
-def with_membership(
-    select: sa.Select[Any], council_id: sa.ColumnExpressionArgument[int]
-) -> sa.Select[Any]:
-    """`select` with the asking user's (bound as `user_id`) active membership of the council
-    `council_id` names added as an entity (None where there is none): for statements built
-    once that read something and its reader's membership in one round trip. Pass what is
-    found to `remember`."""
-    return select.add_columns(CouncilMembership).outerjoin(CouncilMembership, _joined(council_id))
-
-
-def with_is_member(
-    select: sa.Select[Any], council_id: sa.ColumnExpressionArgument[int]
-) -> sa.Select[Any]:
-    """As `with_membership`, adding only the membership's `is_member` (None: no membership)."""
-    return select.add_columns(CouncilMembership.is_member).outerjoin(
-        CouncilMembership, _joined(council_id)
-    )
 
 
 def membership(user: User, council_id: int) -> CouncilMembership | None:
-    """The user's active membership of the council.
-
-    A request often checks access twice (may see the meeting, then may act on it): the row
-    found first in a transaction (here, or with the meeting by `remember`) is reused, as
-    long as it is still active in this session.
-    """
-    session = db.session()
-    key = (user.id, council_id)
-    row = _found().get(key)
-    if row is not None and row in session and row not in session.deleted and row.active:
-        return row
-    row = session.scalar(
-        sa.select(CouncilMembership).where(
-            CouncilMembership.council_id == council_id,
-            CouncilMembership.user_id == user.id,
-            CouncilMembership.active.is_(True),
-        )
-    )
-    if row is not None:
-        _found()[key] = row
-    return row
+    """The user's active membership of the council (one deleted in this session is gone)."""
+    found = user.membership(council_id)
+    if found is None:
+        return None
+    session = object_session(found)
+    return None if session is not None and found in session.deleted else found
 
 
 def council_ids(user: User) -> list[int] | None:
     """The councils `user` reaches; None means all of them (admin)."""
-    if user.has_role(Role.ADMIN):
+    if user.is_admin:
         return None
-    return list(
-        db.session.scalars(
-            sa.select(CouncilMembership.council_id).where(
-                CouncilMembership.user_id == user.id, CouncilMembership.active.is_(True)
-            )
-        )
-    )
+    return [m.council_id for m in user.memberships if m.active]
 
 
 def can_reach_council(user: User, council_id: int) -> bool:
-    return user.has_role(Role.ADMIN) or membership(user, council_id) is not None
+    return user.is_admin or membership(user, council_id) is not None
+
+
+def holds(user: User, council_id: int, *roles: Role) -> bool:
+    """True when `user` holds one of `roles` in this council (an administrator always)."""
+    if user.is_admin:
+        return True
+    found = membership(user, council_id)
+    return found is not None and bool(found.roles & set(roles))
 
 
 def is_staff_of(user: User, council_id: int, roles: frozenset[Role] = STAFF_ROLES) -> bool:
-    """True when `user` holds one of `roles` and reaches the council (admin always)."""
-    if user.has_role(Role.ADMIN):
-        return True
-    return user.has_role(*roles) and membership(user, council_id) is not None
+    """True when `user` runs this council in one of `roles` (an administrator always)."""
+    return holds(user, council_id, *roles)
 
 
 def member_of(user: User, council_id: int) -> CouncilMembership | None:
     """The user's membership if they are an elected member (delegate) of the council."""
-    row = membership(user, council_id)
-    if row is None or not row.is_member or not user.has_role(Role.DELEGATE):
+    found = membership(user, council_id)
+    return found if found is not None and found.is_member else None
+
+
+def staff_councils(user: User, role: Role) -> list[int] | None:
+    """The councils where `user` holds `role`; None means all of them (admin)."""
+    if user.is_admin:
         return None
-    return row
-
-
-def require_role(user: User, *roles: Role) -> None:
-    """Raise Forbidden unless `user` holds one of `roles` (admin always passes)."""
-    if not user.has_role(Role.ADMIN, *roles):
-        raise Forbidden("forbidden")
+    return [m.council_id for m in user.memberships if m.active and role in m.roles]
 
 
 def require_admin(user: User) -> None:
-    require_role(user)
+    if not user.is_admin:
+        raise Forbidden("admin_only")
+
+
+def require_secretary_of(user: User, council_id: int) -> None:
+    if not holds(user, council_id, Role.SECRETARY):
+        raise Forbidden("forbidden")
 
 
 def require_manager_of(actor: User, user: User) -> None:
     """Raise Forbidden unless `actor` may manage `user`'s account.
 
-    Admins manage everyone. A secretary manages non-admin users whose councils are all
-    councils the secretary runs (and users not yet attached to any council), so that
-    councils sharing one deployment cannot touch each other's accounts.
+    The administrator manages everyone. A secretary manages the accounts of people whose
+    every council (active or not) is one where the secretary holds the secretary role, and
+    who are not administrators: councils sharing one deployment cannot touch each other's
+    people, and a person in two councils is managed only by someone who runs both. An
+    account attached to no council is the administrator's.
     """
-    if actor.has_role(Role.ADMIN):
+    if actor.is_admin:
         return
-    if not actor.has_role(Role.SECRETARY) or user.has_role(Role.ADMIN):
+    theirs = {m.council_id for m in user.memberships}
+    if user.is_admin or not theirs:
         raise Forbidden("forbidden")
-    theirs = council_ids(user) or []
-    if not all(is_staff_of(actor, c, frozenset({Role.SECRETARY})) for c in theirs):
+    if not all(holds(actor, c, Role.SECRETARY) for c in theirs):
         raise Forbidden("forbidden")

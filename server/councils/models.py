@@ -1,4 +1,5 @@
-"""Councils and the people attached to them (memberships)."""
+"""Councils. The people attached to each (memberships) are part of identity:
+server/accounts/models.py."""
 
 from __future__ import annotations
 
@@ -24,26 +25,10 @@ class Council(Base):
     term: Mapped[str | None] = mapped_column(sa.String(100))
     #: Rules of procedure that vary between councils; see councils.settings.CouncilSettings.
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The session in progress, if any: while it runs the electorate (who is an elected
+    #: member, their seats, the staff roles) is changed by the administrator only. Kept by
+    #: the meetings feature; not a foreign key (meetings point at councils).
+    frozen_by_meeting_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (known("level", CouncilLevel, "known_level"),)
-
-
-class CouncilMembership(Base):
-    """A user's place in a council: a member (delegate who counts and votes) or other access."""
-
-    __tablename__ = "council_memberships"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(sa.ForeignKey("councils.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: True for elected members: they count towards quorum and majorities and may vote.
-    is_member: Mapped[bool] = mapped_column(default=False)
-    #: Seat number in the hall, for the seating chart.
-    seat: Mapped[int | None]
-    #: Delegation (tổ đại biểu) the member belongs to.
-    group_name: Mapped[str | None] = mapped_column(sa.String(200))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (sa.UniqueConstraint("council_id", "user_id"),)

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from server.accounts import loader
 from server.accounts import services as accounts
-from server.accounts.models import Role
 from server.api import operation
-from server.councils import access, people, services
+from server.councils import people, services
 from server.councils.schemas import (
+    CouncilCreateIn,
     CouncilListOut,
+    CouncilOut,
     DeviceListOut,
     DeviceOut,
     MemberListOut,
     MemberOut,
     MembershipIn,
+    MembershipRemovedOut,
+    MembershipUpdateIn,
     PairingTokenOut,
     PasswordIn,
+    UnlockedOut,
     UserAdminOut,
     UserCreateIn,
     UserListOut,
     UserUpdateIn,
 )
 from server.councils.serialize import council_out, device_out, member_out, user_admin_out
-from server.errors import Forbidden
 from server.extensions import db
 
 bp = Blueprint("councils", __name__, url_prefix="/api")
+
+MEMBERSHIP_RULES = (
+    "The council's secretary (or the administrator) decides. Only the administrator gives or "
+    "takes the staff roles (secretary, chair), changes their own place, or changes the "
+    "electorate (elected members, seats) while a session of the council is in progress "
+    "(409 `electorate_frozen`); every change is in the audit log, and during a session the "
+    "chair and the secretariat are told (`electorate.changed`)."
+)
 
 
 # --- Councils ------------------------------------------------------------------------
@@ -39,6 +51,21 @@ bp = Blueprint("councils", __name__, url_prefix="/api")
 )
 def list_councils() -> CouncilListOut:
     return CouncilListOut(councils=[council_out(c) for c in services.list_councils(current_user)])
+
+
+@bp.post("/councils")
+@operation(
+    "createCouncil",
+    "Create a council: a province's, a commune's (administrator)",
+    tag="councils",
+    body=CouncilCreateIn,
+    response=CouncilOut,
+    status=201,
+)
+def create_council(body: CouncilCreateIn) -> CouncilOut:
+    council = services.create_council(current_user, body.name, level=body.level, term=body.term)
+    db.session.commit()
+    return council_out(council)
 
 
 @bp.get("/councils/<int:council_id>/members")
@@ -53,53 +80,115 @@ def list_council_members(council_id: int) -> MemberListOut:
 @bp.post("/councils/<int:council_id>/members")
 @operation(
     "addCouncilMember",
-    "Attach a user to the council (secretariat)",
+    "Attach a user to the council, with their roles there (secretariat)",
     tag="councils",
     body=MembershipIn,
     response=MemberOut,
     status=201,
+    description=MEMBERSHIP_RULES,
 )
 def add_council_member(council_id: int, body: MembershipIn) -> MemberOut:
-    council = services.council_for(current_user, council_id)
-    if not access.is_staff_of(current_user, council.id, frozenset({Role.SECRETARY})):
-        raise Forbidden("forbidden")
-    user = accounts.get_user(body.user_id)
-    row = services.add_membership(
-        council.id, user.id, is_member=body.is_member, seat=body.seat, group_name=body.group_name
+    row = services.set_membership(
+        current_user,
+        council_id,
+        body.user_id,
+        roles=body.roles,
+        is_member=body.is_member,
+        seat=body.seat,
+        group_name=body.group_name,
+        active=True,
     )
     db.session.commit()
-    return member_out(row, user)
+    return member_out(row, accounts.get_user(body.user_id))
+
+
+@bp.patch("/councils/<int:council_id>/members/<int:user_id>")
+@operation(
+    "updateCouncilMember",
+    "Change a person's roles, seat or group in the council (secretariat)",
+    tag="councils",
+    body=MembershipUpdateIn,
+    response=MemberOut,
+    description=MEMBERSHIP_RULES,
+)
+def update_council_member(council_id: int, user_id: int, body: MembershipUpdateIn) -> MemberOut:
+    changes = body.model_dump(exclude_unset=True)
+    row = services.set_membership(
+        current_user,
+        council_id,
+        user_id,
+        roles=changes.get("roles"),
+        is_member=changes.get("is_member"),
+        seat=changes.get("seat", services.UNCHANGED),
+        group_name=changes.get("group_name", services.UNCHANGED),
+    )
+    db.session.commit()
+    return member_out(row, accounts.get_user(user_id))
+
+
+@bp.delete("/councils/<int:council_id>/members/<int:user_id>")
+@operation(
+    "removeCouncilMember",
+    "Detach a person from the council (secretariat); the record of what they did stays",
+    tag="councils",
+    response=MembershipRemovedOut,
+    description=MEMBERSHIP_RULES,
+)
+def remove_council_member(council_id: int, user_id: int) -> MembershipRemovedOut:
+    row = services.set_membership(current_user, council_id, user_id, active=False)
+    db.session.commit()
+    return MembershipRemovedOut(user_id=user_id, council_id=council_id, active=row.active)
 
 
 # --- People --------------------------------------------------------------------------
 
 
 @bp.get("/users")
-@operation("listUsers", "All users (secretariat)", tag="people", response=UserListOut)
+@operation(
+    "listUsers",
+    "The people the secretariat manages, with their places in its councils",
+    tag="people",
+    response=UserListOut,
+)
 def list_users() -> UserListOut:
-    return UserListOut(users=[user_admin_out(u) for u in people.list_users(current_user)])
+    return UserListOut(
+        users=[user_admin_out(u, places) for u, places in people.list_users(current_user)]
+    )
+
+
+def _places(user_id: int) -> UserAdminOut:
+    user = accounts.get_user(user_id)
+    seen = services.visible_places(current_user, user)
+    return user_admin_out(user, seen)
 
 
 @bp.post("/users")
 @operation(
     "createUser",
-    "Create a user (secretariat)",
+    "Create a person's account, attached to a council with their roles there (secretariat)",
     tag="people",
     body=UserCreateIn,
     response=UserAdminOut,
     status=201,
+    description="A secretary creates people into a council it runs; an account attached to "
+    "no council, or an administrator, is the administrator's to create. " + MEMBERSHIP_RULES,
 )
 def create_user(body: UserCreateIn) -> UserAdminOut:
     user = people.create_user(
         current_user,
         body.username,
         body.full_name,
-        body.roles,
         password=body.password,
         position=body.position,
+        is_admin=body.is_admin,
+        council_id=body.council_id,
+        roles=body.roles,
+        is_member=body.is_member,
+        seat=body.seat,
+        group_name=body.group_name,
     )
     db.session.commit()
-    return user_admin_out(user)
+    return _places(user.id)
 
 
 @bp.patch("/users/<int:user_id>")
@@ -109,23 +198,35 @@ def create_user(body: UserCreateIn) -> UserAdminOut:
 def update_user(user_id: int, body: UserUpdateIn) -> UserAdminOut:
     user = people.update_user(current_user, user_id, **body.model_dump(exclude_unset=True))
     db.session.commit()
-    return user_admin_out(user)
+    return _places(user.id)
 
 
 @bp.post("/users/<int:user_id>/password")
 @operation(
     "setUserPassword",
-    "Set a user's password (logs out their other sessions)",
+    "Set a user's password (their other sessions end)",
     tag="people",
     body=PasswordIn,
     response=UserAdminOut,
 )
 def set_password(user_id: int, body: PasswordIn) -> UserAdminOut:
-    user = people.set_password(current_user, user_id, body.password)
+    own = loader.current_session().id if user_id == current_user.id else None
+    user = people.set_password(current_user, user_id, body.password, keep_session=own)
     db.session.commit()
-    if user.id == current_user.id:
-        login_user(user)  # keep this session, with the new session version
-    return user_admin_out(user)
+    return _places(user.id)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@operation(
+    "unlockAccount",
+    "Clear the delays failed logins put on an account (secretariat, administrator)",
+    tag="people",
+    response=UnlockedOut,
+)
+def unlock_account(user_id: int) -> UnlockedOut:
+    user = people.unlock(current_user, user_id)
+    db.session.commit()
+    return UnlockedOut(user_id=user.id, unlocked=True)
 
 
 @bp.post("/users/<int:user_id>/pairing-tokens")
@@ -135,6 +236,8 @@ def set_password(user_id: int, body: PasswordIn) -> UserAdminOut:
     tag="people",
     response=PairingTokenOut,
     status=201,
+    description="Who issued it for whom is in the audit log. A tablet paired with a token "
+    "someone else issued casts no ballot until its user confirms it (`confirmDevice`).",
 )
 def create_pairing_token(user_id: int) -> PairingTokenOut:
     token, row = people.create_pairing_token(current_user, user_id)
@@ -153,7 +256,7 @@ def list_devices(user_id: int) -> DeviceListOut:
 @bp.post("/devices/<int:device_id>/revoke")
 @operation(
     "revokeDevice",
-    "Revoke a paired device: its session ends at once",
+    "Revoke a paired device: its sessions end at once",
     tag="people",
     response=DeviceOut,
 )

@@ -27,8 +27,9 @@ from server.meetings import services as meetings
 DEMO_PASSWORD = "demo"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
+#: (username, name, roles in the demo council, position); the administrator holds none.
 STAFF = [
-    ("admin", "Quản trị hệ thống", [Role.ADMIN], "Trung tâm Chuyển đổi số tỉnh"),
+    ("admin", "Quản trị hệ thống", [], "Trung tâm Chuyển đổi số tỉnh"),
     (
         "secretary",
         "Nguyễn Thị Thu Hà",
@@ -77,30 +78,32 @@ def seed_demo(now: datetime) -> DemoSession | None:
     rng = random.Random(2026)
     password_hash = hash_password(DEMO_PASSWORD)
 
-    def account(username: str, name: str, roles: list[Role], position: str | None) -> User:
-        user = accounts.create_user(username, name, roles, position=position, is_demo=True)
+    def account(username: str, name: str, position: str | None) -> User:
+        user = accounts.create_user(
+            username, name, position=position, is_admin=username == "admin", is_demo=True
+        )
         user.password_hash = password_hash
         return user
 
-    staff = {u: account(u, n, r, p) for u, n, r, p in STAFF}
+    staff = {u: account(u, n, p) for u, n, _, p in STAFF}
     council = councils.create_council(
-        content.COUNCIL_NAME, level="province", term=content.COUNCIL_TERM
+        None, content.COUNCIL_NAME, level="province", term=content.COUNCIL_TERM
     )
-    for username in ("secretary", "chair", "display", "guest"):
-        councils.add_membership(council.id, staff[username].id, is_member=False)
+    for username, _, roles, _ in STAFF:
+        if roles:
+            councils.set_membership(None, council.id, staff[username].id, roles=roles)
 
     delegates = []
     positions = iter(content.POSITIONS)
     for number, name in enumerate(member_names(rng, content.MEMBER_COUNT), start=1):
         user = account(
-            f"delegate{number:02d}",
-            name,
-            [Role.DELEGATE],
-            next(positions, "Đại biểu Hội đồng nhân dân tỉnh"),
+            f"delegate{number:02d}", name, next(positions, "Đại biểu Hội đồng nhân dân tỉnh")
         )
-        councils.add_membership(
+        councils.set_membership(
+            None,
             council.id,
             user.id,
+            roles=[Role.DELEGATE],
             is_member=True,
             seat=number,
             group_name=content.GROUPS[(number - 1) // 5],

@@ -142,8 +142,10 @@ register(
             "The document is already published.",
         ),
         "document_confidential": (
-            "Tài liệu mật chỉ được xem trên hệ thống, không được tải về.",
-            "A confidential document can only be viewed here, never downloaded.",
+            "Tài liệu mật chỉ được xem trên hệ thống (trang có in tên người xem): không được "
+            "tải về, lấy văn bản hay tìm kiếm nội dung.",
+            "A confidential document can only be viewed here, as pages stamped with your "
+            "name: it cannot be downloaded, nor its text taken or searched.",
         ),
         "document_is_link": (
             "Đây là liên kết ngoài, không có tệp để xem hoặc tải về.",

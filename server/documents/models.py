@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, known, utcnow
@@ -81,6 +82,19 @@ class Document(Base):
         sa.Index("ix_documents_status_heartbeat", "status", "heartbeat_at"),
         {"sqlite_autoincrement": True},
     )
+
+    @hybrid_property
+    def extractable(self) -> bool:
+        """Whether its readers may take its content away from the page images: download the
+        PDF, read the words of its pages, find it by search. Confidential documents never:
+        they are seen only as pages stamped with the reader's name. One rule, in Python and
+        in SQL (`Document.extractable` in a query); `services.require_extractable` applies it."""
+        return not self.confidential
+
+    @extractable.inplace.expression
+    @classmethod
+    def _extractable_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.confidential.is_(False)
 
 
 class DocumentPage(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, send_file
+from flask import Blueprint, Response, current_app, request, send_file
 from flask_login import current_user
 
 from server.api import operation
@@ -39,6 +39,11 @@ TAG = "documents"
 IMAGE_CACHE = "private, max-age=31536000, immutable"
 
 
+def upload_limit() -> int:
+    """The body of an upload: the file (at most MAX_UPLOAD_MB) and its few form fields."""
+    return (int(current_app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024
+
+
 def _upload() -> services.Upload | None:
     file = request.files.get("file")
     if file is None:
@@ -61,6 +66,7 @@ def _upload() -> services.Upload | None:
     "progress arrives as `document.processing` notices, then `document.ready` or "
     "`document.failed`. A file that is not a PDF answers 415; encrypted, empty, damaged "
     "beyond repair, pages of absurd size or images too large 422; over the size limit 413.",
+    max_body=upload_limit,
 )
 def upload_document(agenda_item_id: int, form: UploadForm) -> DocumentOut:
     doc = services.upload_document(
@@ -86,6 +92,7 @@ def upload_document(agenda_item_id: int, form: UploadForm) -> DocumentOut:
     files=("file",),
     response=DocumentOut,
     status=202,
+    max_body=upload_limit,
 )
 def upload_document_version(document_id: int, form: VersionForm) -> DocumentOut:
     doc = services.upload_version(current_user, document_id, _upload())
@@ -160,9 +167,14 @@ def publish_document(document_id: int) -> PublishOut:
     )
 
 
-def _image_headers(response: Response, etag: str) -> Response:
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = IMAGE_CACHE
+#: A page stamped with its reader's name is kept by no cache: not the browser's, not the
+#: tablet's (the next user of the tablet must not be shown it).
+STAMPED_CACHE = "private, no-store"
+
+
+def _image_headers(response: Response, image: services.PageImage) -> Response:
+    response.set_etag(image.etag)
+    response.headers["Cache-Control"] = STAMPED_CACHE if image.watermark else IMAGE_CACHE
     response.headers["Vary"] = "Accept, Cookie"
     return response
 
@@ -182,7 +194,7 @@ def _wants_webp() -> bool:
     description="`width` (CSS pixels) is snapped to 160 (thumbnail), 480, 960, 1536 or 2048 "
     "and `dpr` to 1, 1.5, 2 or 3; the image is width × dpr pixels wide. Strong ETag, "
     "cached for a year (immutable); If-None-Match answers 304. Confidential documents are "
-    "stamped with the reader's name.",
+    "stamped with the reader's name, and their pages are never cached (no-store).",
 )
 def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Response:
     fmt = "webp" if _wants_webp() else "png"
@@ -190,12 +202,12 @@ def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Respon
         current_user, document_id, page, width=query.width, dpr=query.dpr, fmt=fmt
     )
     if image.etag in request.if_none_match:
-        return _image_headers(Response(status=304), image.etag)
+        return _image_headers(Response(status=304), image)
     # Pages are small (tens to hundreds of kB): read at once, no file handle left open.
     data = services.render(image).read_bytes()
     # WebP or PNG as asked for photographs; other pages are a small PNG for everyone.
     mimetype = "image/webp" if data[8:12] == b"WEBP" else "image/png"
-    return _image_headers(Response(data, mimetype=mimetype), image.etag)
+    return _image_headers(Response(data, mimetype=mimetype), image)
 
 
 @bp.get("/documents/<int:document_id>/pages/<int:page>/text")
@@ -204,6 +216,10 @@ def get_page_image(document_id: int, page: int, query: PageImageQuery) -> Respon
     "The words of a page with their boxes (PDF points, top-left of the unrotated page)",
     tag=TAG,
     response=PageTextOut,
+    description="For those who may download the document: whoever's `downloadDocument` "
+    "answers 403 (a confidential document) gets 403 `document_confidential` here too. "
+    "`watermark` is the stamp naming the reader that the page images carry (null when "
+    "they carry none).",
 )
 def get_page_text(document_id: int, page: int) -> PageTextOut:
     return services.page_text(current_user, document_id, page)
@@ -233,7 +249,9 @@ def download_document(document_id: int) -> Response:
     response=SearchOut,
     description="Every word must occur on the page (the last one may be the start of a word); "
     '"ngan sach" finds "ngân sách" and "đ" matches "d". Results are pages, best first, '
-    "with a snippet, highlight offsets in it and the boxes of the matched words.",
+    "with a snippet, highlight offsets in it and the boxes of the matched words. Only "
+    "documents the user may download are searched: confidential ones never appear, and "
+    "`document_id` of one answers 403 `document_confidential`.",
 )
 def search_documents(meeting_id: int, query: SearchQuery) -> SearchOut:
     return services.search_documents(

@@ -152,6 +152,9 @@ class PageTextOut(BaseModel):
     links: list[PageLink]
     ocr: bool
     searchable: bool
+    #: The stamp naming the reader that this document's page images carry for them, null
+    #: when the pages carry none (see services.page_text).
+    watermark: str | None
 
 
 class SearchQuery(Strict):

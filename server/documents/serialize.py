@@ -166,7 +166,7 @@ def document_out(
         published_at=doc.published_at,
         created_at=doc.created_at,
         searchable=bool(doc.searchable) if has_file else False,
-        downloadable=has_file and doc.status == "ready" and not doc.confidential,
+        downloadable=has_file and doc.status == "ready" and doc.extractable,
         reads_recorded=reads_recorded,
         read=(
             ReadState(

@@ -50,6 +50,7 @@ from server.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    InsufficientStorage,
     Invalid,
     NotFound,
     Unavailable,
@@ -65,6 +66,7 @@ from server.extensions import db
 from server.i18n import translate
 from server.meetings import access
 from server.meetings import services as meetings
+from server.pdf.files import STORAGE_FULL
 from server.pdf.pool import PoolBusy, PoolError, TaskFailed
 from server.pdf.spec import (
     image_name,
@@ -130,6 +132,24 @@ def _require_ready(doc: Document) -> None:
         raise Conflict("document_is_link")
     if doc.status != "ready" or not doc.pdf_sha256:
         raise Conflict("document_not_ready")
+
+
+def require_extractable(doc: Document) -> None:
+    """403 unless the document's content may leave its page images (`Document.extractable`).
+
+    The one check of everything that hands out a document's content rather than a picture of
+    it: `downloadDocument`, `getDocumentPageText` and `searchDocuments`; whoever's download
+    answers 403 gets 403 from the others too.
+    """
+    if not doc.extractable:
+        raise Forbidden("document_confidential")
+
+
+def reader_stamp(actor: User, doc: Document) -> str | None:
+    """The stamp naming the reader that `doc`'s pages carry for `actor` (None: unstamped)."""
+    if not doc.confidential:
+        return None
+    return f"{actor.full_name} · {actor.username} · MẬT"
 
 
 def list_documents(actor: User, meeting_id: int) -> tuple[list[Document], DocumentView]:
@@ -254,6 +274,8 @@ def _problem(err: PoolError) -> DomainError:
     """The 4xx for a file a worker refused (or could not handle)."""
     if isinstance(err, PoolBusy):
         return Unavailable("renderer_busy")
+    if err.code == STORAGE_FULL:
+        return InsufficientStorage()
     code = err.code
     if code in _UNSUPPORTED:
         return UnsupportedMediaType(code, **err.params)
@@ -293,7 +315,8 @@ def _title_for(title: str | None, facts: dict[str, Any], filename: str) -> str:
     if title and title.strip():
         return title.strip()[:300]
     if facts.get("title"):
-        return str(facts["title"])[:300]
+        # The PDF's own title, as its author's software spelled it: made NFC like input.
+        return unicodedata.normalize("NFC", str(facts["title"])).strip()[:300]
     stem = filename.rsplit(".", 1)[0] if "." in filename else filename
     return stem[:300] or "Tài liệu"
 
@@ -610,9 +633,7 @@ def publish_document(actor: User, document_id: int, now: datetime | None = None)
 # --- Pages -------------------------------------------------------------------------------
 
 
-def get_page(actor: User, document_id: int, number: int) -> tuple[Document, DocumentPage]:
-    doc, _ = get_document(actor, document_id)
-    _require_ready(doc)
+def _page_of(doc: Document, number: int) -> DocumentPage:
     page = db.session.scalar(
         sa.select(DocumentPage).where(
             DocumentPage.document_id == doc.id, DocumentPage.number == number
@@ -620,7 +641,7 @@ def get_page(actor: User, document_id: int, number: int) -> tuple[Document, Docu
     )
     if page is None:
         raise NotFound("document_page_not_found")
-    return doc, page
+    return page
 
 
 @dataclass(frozen=True)
@@ -646,10 +667,10 @@ def page_image(
     assert doc.pdf_sha256 is not None
     bucket = snap_width(width)
     ratio = snap_dpr(dpr)
-    watermark = viewer = None
-    if doc.confidential:
+    watermark = reader_stamp(actor, doc)
+    viewer = None
+    if watermark is not None:
         # Stamped with the reader's name: an image of its own per reader.
-        watermark = f"{actor.full_name} · {actor.username} · MẬT"
         viewer = f"u{actor.id}-{hashlib.sha256(watermark.encode()).hexdigest()[:12]}"
     name = image_name(number, bucket, ratio, fmt, viewer)
     etag = hashlib.sha256(f"{doc.pdf_sha256}/{name}".encode()).hexdigest()[:32]
@@ -716,7 +737,9 @@ def render(image: PageImage) -> Path:
         )
     except PoolBusy:
         raise Unavailable("renderer_busy") from None
-    except (TaskFailed, PoolError):
+    except (TaskFailed, PoolError) as err:
+        # A full disk is no fault of the page: the image could not be kept.
+        rendering.raise_if_storage_full(err)
         raise Invalid("page_render_failed") from None
     finally:
         with _rendering_lock:
@@ -726,7 +749,22 @@ def render(image: PageImage) -> Path:
 
 
 def page_text(actor: User, document_id: int, number: int) -> PageTextOut:
-    doc, page = get_page(actor, document_id, number)
+    """The words of a page, for those who may download the document; 403 for the others
+    (`require_extractable`, the download's own check), before the page is even looked up.
+
+    The words are the downloaded PDF's words, so they carry what the download carries: the
+    rendered pages' stamp, given as `watermark` by the one function that stamps page images
+    (`reader_stamp`). Today that is always null, since only documents that are not
+    confidential may be downloaded and their pages carry no stamp; should the rule ever let
+    someone take a confidential document's text, the answer names that reader as the pages
+    do instead of handing out clean text. A field rather than a line added to the words:
+    the words are the page's own, with the boxes highlights and quotes are measured by, and
+    an invented line would be selected, quoted and searched as if the page said it.
+    """
+    doc, _ = get_document(actor, document_id)
+    _require_ready(doc)
+    require_extractable(doc)
+    page = _page_of(doc, number)
     return PageTextOut(
         document_id=doc.id,
         page=page.number,
@@ -738,6 +776,7 @@ def page_text(actor: User, document_id: int, number: int) -> PageTextOut:
         links=page.links or [],
         ocr=page.ocr,
         searchable=not page.needs_ocr,
+        watermark=reader_stamp(actor, doc),
     )
 
 
@@ -745,8 +784,7 @@ def download(actor: User, document_id: int) -> tuple[Path, str]:
     """The sanitised PDF and a file name for it; never for a confidential document."""
     doc, meeting = get_document(actor, document_id)
     _require_ready(doc)
-    if doc.confidential:
-        raise Forbidden("document_confidential")
+    require_extractable(doc)
     assert doc.pdf_sha256 is not None
     name = doc.filename or f"{doc.title}.pdf"
     if not name.lower().endswith(".pdf"):
@@ -764,9 +802,17 @@ def download(actor: User, document_id: int) -> tuple[Path, str]:
 
 
 def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[int, str]:
-    """{id: title} of the documents to search: the latest visible version of each, or one."""
+    """{id: title} of the documents to search: the latest visible version of each, or one.
+
+    Only documents whose content may be taken away (`Document.extractable`): a snippet is
+    the document's text, so a confidential document is never searched, and searching in one
+    answers 403 like its download.
+    """
     query = sa.select(Document.id, Document.series_id, Document.version, Document.title).where(
-        Document.meeting_id == meeting.id, Document.status == "ready", Document.kind != "link"
+        Document.meeting_id == meeting.id,
+        Document.status == "ready",
+        Document.kind != "link",
+        Document.extractable,
     )
     if not is_staff(actor, meeting):
         query = query.where(Document.published_at.is_not(None))
@@ -774,7 +820,8 @@ def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[
     if document_id is not None:
         found = {i: title for i, _, _, title in rows if i == document_id}
         if not found:
-            get_document(actor, document_id)  # 404 when not visible
+            doc, _ = get_document(actor, document_id)  # 404 when not visible
+            require_extractable(doc)
         return found
     latest: dict[int, tuple[int, int, str]] = {}
     for doc_id, series_id, version, title in rows:
@@ -787,7 +834,8 @@ def _searchable(actor: User, meeting: Meeting, document_id: int | None) -> dict[
 def search_documents(
     actor: User, meeting_id: int, q: str, *, document_id: int | None, limit: int
 ) -> SearchOut:
-    """Pages of the meeting's documents (latest visible versions) matching every word of q.
+    """Pages of the meeting's documents (latest visible versions that the user may
+    download) matching every word of q.
 
     The engine ranks candidate pages; the best `limit` after adding bonuses (the words side
     by side, the diacritics as typed) get a snippet and the boxes of their matched words.

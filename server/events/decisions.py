@@ -36,12 +36,19 @@ def decide(
     data: Mapping[str, Any] | None = None,
     events: Sequence[tuple[str, dict[str, Any]]] = (),
     notices: Sequence[Notice] = (),
+    stamp: bool = False,
 ) -> AuditEntry:
     """Record `action` in the audit chain; publish `events` (name, payload) to the meeting's
-    room, each under its next seq, and send `notices`: all once the transaction commits."""
+    room, each under its next seq, and send `notices`: all once the transaction commits.
+
+    `stamp`: the events carry the entry's id and hash (`audit`), so the room sees, when a
+    vote closes, the hash a rewritten chain would no longer have.
+    """
     entry = audit.record(
         action, actor_id=actor_id, meeting_id=meeting_id, subject=subject, data=dict(data or {})
     )
+    if stamp:
+        events = [(name, {**payload, "audit": stamp_of(entry)}) for name, payload in events]
     if events and meeting_id is None:
         raise ValueError(f"{action}: events need the meeting they are published to")
     for name, payload in events:
@@ -50,3 +57,8 @@ def decide(
     for notice in notices:
         notify(notice.room, notice.name, notice.payload)
     return entry
+
+
+def stamp_of(entry: AuditEntry) -> dict[str, Any]:
+    """What the room is shown of an entry: its place in the chain and its hash."""
+    return {"id": entry.id, "hash": entry.hash}

@@ -7,18 +7,15 @@ something visible answers 403.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
-from server.accounts.models import STAFF_ROLES, Role, User
+from server.accounts.models import STAFF_ROLES, CouncilMembership, Role, User
 from server.councils import access as councils
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.meetings.models import Attendance, Meeting
-
-if TYPE_CHECKING:
-    from server.councils.models import CouncilMembership
 
 
 def is_staff(user: User, meeting: Meeting, *roles: Role) -> bool:
@@ -39,47 +36,26 @@ def can_see_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status != "draft" or is_staff(user, meeting)
 
 
-#: A meeting with the asking user's active membership of its council, in one statement.
-_MEETING_WITH_MEMBERSHIP = councils.with_membership(sa.select(Meeting), Meeting.council_id).where(
-    Meeting.id == sa.bindparam("meeting_id")
-)
-
-
 def with_voter(
     select: sa.Select[Any], meeting_id: sa.ColumnExpressionArgument[int]
 ) -> sa.Select[Any]:
-    """`select` joined to the meeting `meeting_id` names, with four columns added: the
-    meeting's status and council, and the asking user's (bound as `user_id`) membership
-    `is_member` and attendance state (None where there is none). For a statement built
-    once that gates a ballot in one round trip."""
+    """`select` joined to the meeting `meeting_id` names, with three columns added: the
+    meeting's status and council, and the attendance state of the asking user (bound as
+    `user_id`; None where they never checked in). For a statement built once that gates a
+    ballot in one round trip (the user's memberships came with the user)."""
     joined = select.add_columns(Meeting.status, Meeting.council_id).join(
         Meeting, Meeting.id == meeting_id
     )
-    return (
-        councils.with_is_member(joined, Meeting.council_id)
-        .add_columns(Attendance.state)
-        .outerjoin(
-            Attendance,
-            sa.and_(
-                Attendance.meeting_id == Meeting.id, Attendance.user_id == sa.bindparam("user_id")
-            ),
-        )
+    return joined.add_columns(Attendance.state).outerjoin(
+        Attendance,
+        sa.and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == sa.bindparam("user_id")),
     )
 
 
 def get_meeting_for(user: User, meeting_id: int) -> Meeting:
-    """The meeting if `user` may see it, else 404. The user's membership comes with it and
-    serves the checks that follow in the same transaction."""
-    row = db.session.execute(
-        _MEETING_WITH_MEMBERSHIP, {"meeting_id": meeting_id, "user_id": user.id}
-    ).first()
-    if row is None:
-        raise NotFound("meeting_not_found")
-    meeting: Meeting = row[0]
-    found: CouncilMembership | None = row[1]
-    if found is not None:
-        councils.remember(user, found)
-    if not can_see_meeting(user, meeting):
+    """The meeting if `user` may see it, else 404."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_see_meeting(user, meeting):
         raise NotFound("meeting_not_found")
     return meeting
 

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from server.accounts import services as accounts
-from server.accounts.models import Role
+from server.accounts.models import STAFF_ROLES, Role
 from server.api import operation
 from server.councils import services as councils
 from server.councils.serialize import council_out
@@ -260,8 +260,7 @@ def get_attendance(meeting_id: int) -> AttendanceOut:
 )
 def get_hall_code(meeting_id: int) -> HallCodeOut:
     meeting = access.get_meeting_for(current_user, meeting_id)
-    if not current_user.has_role(Role.DISPLAY):
-        access.require_staff(current_user, meeting)
+    access.require_staff(current_user, meeting, Role.DISPLAY, *STAFF_ROLES)
     code, remaining = services.hall_code(meeting.id)
     url = f"{request.host_url}#/checkin/{meeting.id}/{code}"
     return HallCodeOut(code=code, url=url, expires_in=remaining)

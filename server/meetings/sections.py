@@ -61,3 +61,15 @@ def _speakers(meeting: Meeting, user: User) -> dict[str, Any]:
         "agenda_item_id": meeting.current_agenda_item_id,
         "speakers": jsonable(services.speakers(meeting)),
     }
+
+
+@state_section("electorate")
+def _electorate(meeting: Meeting, user: User) -> dict[str, Any] | None:
+    """For the session's staff: whether the electorate is frozen, and every change made to it
+    while the session is in progress (the administrator's, each in the audit log)."""
+    if not access.is_staff(user, meeting):
+        return None
+    return {
+        "frozen": meeting.council.frozen_by_meeting_id == meeting.id,
+        "changes": services.electorate_changes(meeting),
+    }

@@ -17,6 +17,7 @@ from flask import current_app
 
 from server.accounts.models import Role, User
 from server.api import jsonable
+from server.audit import service as audit
 from server.councils import access as council_access
 from server.councils import services as councils
 from server.db import utcnow
@@ -120,16 +121,75 @@ def create_meeting(
 
 
 def update_meeting(actor: User, meeting_id: int, **changes: Any) -> Meeting:
+    """Change a session's title, place, times or status (secretariat); recorded in the audit
+    log. While it is in progress its council's electorate is frozen."""
     meeting = access.get_meeting_for(actor, meeting_id)
     access.require_secretariat(actor, meeting)
+    changed: dict[str, Any] = {}
     for field in ("title", "location", "starts_at", "ends_at", "status"):
-        if changes.get(field) is not None:
-            setattr(meeting, field, changes[field])
+        value = changes.get(field)
+        if value is not None and value != getattr(meeting, field):
+            before = getattr(meeting, field)
+            setattr(meeting, field, value)
+            changed[field] = {"from": _plain(before), "to": _plain(value)}
     if meeting.ends_at <= meeting.starts_at:
         raise Invalid("meeting_dates")
     meeting.updated_at = utcnow()
-    publish(meeting.id, "meeting.updated", {"meeting": jsonable(meeting_out(meeting))})
+    if "status" in changed:
+        _freeze_electorate(meeting)
+    decide(
+        "meeting.updated",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"meeting:{meeting.id}",
+        data=changed,
+        events=[("meeting.updated", {"meeting": jsonable(meeting_out(meeting))})],
+    )
     return meeting
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _freeze_electorate(meeting: Meeting) -> None:
+    """Keep the council's electorate frozen while one of its sessions is in progress."""
+    db.session.flush()
+    running = db.session.scalar(
+        sa.select(sa.func.min(Meeting.id)).where(
+            Meeting.council_id == meeting.council_id, Meeting.status == "in_progress"
+        )
+    )
+    councils.freeze(meeting.council_id, running)
+
+
+def electorate_changes(meeting: Meeting) -> list[dict[str, Any]]:
+    """Changes of the council's members while this session was in progress, from the audit
+    log: who, what before and after, by whom and when."""
+    out = []
+    for entry in audit.entries_for_meeting(meeting.id, action_prefix="membership."):
+        before = entry.data.get("before") or {}
+        after = entry.data.get("after") or {}
+        if _counted(before) == _counted(after):
+            continue
+        out.append(
+            {
+                "action": entry.action,
+                "user_id": entry.data.get("user_id"),
+                "full_name": entry.data.get("full_name"),
+                "before": before,
+                "after": after,
+                "actor_id": entry.actor_id,
+                "at": entry.created_at.isoformat(),
+            }
+        )
+    return out
+
+
+def _counted(place: dict[str, Any]) -> tuple[bool, int | None]:
+    """What of a membership counts in a vote: an active elected member, and their seat."""
+    counted = bool(place.get("active") and place.get("is_member"))
+    return counted, place.get("seat") if counted else None
 
 
 def _require_open(meeting: Meeting) -> None:
@@ -273,6 +333,14 @@ def set_current_item(actor: User, meeting_id: int, item_id: int | None) -> Meeti
     meeting.current_agenda_item_id = item_id
     if meeting.status == "scheduled" and item_id is not None:
         meeting.status = "in_progress"
+        councils.freeze(meeting.council_id, meeting.id)
+        decide(
+            "meeting.updated",
+            actor_id=actor.id,
+            meeting_id=meeting.id,
+            subject=f"meeting:{meeting.id}",
+            data={"status": {"from": "scheduled", "to": "in_progress"}},
+        )
     meeting.follow_document_id = None
     meeting.follow_page = None
     decide(
@@ -457,10 +525,7 @@ def check_in(
     on_behalf = target_id != actor.id
     method: AttendanceMethod
     if on_behalf:
-        access.require_secretariat(actor, meeting)
-        target = db.session.get(User, target_id)
-        if target is None or access.member_of(target, meeting) is None:
-            raise Invalid("not_a_member_user")
+        _require_member_target(actor, meeting, target_id)
         method = "secretariat"
     else:
         access.require_member(actor, meeting)
@@ -491,7 +556,7 @@ def check_in(
     if state in PRESENT_STATES:
         row.checked_in_at = row.checked_in_at or now
     db.session.flush()
-    _publish_attendance(meeting, target_id)
+    _record_attendance(actor, meeting, target_id, {"state": state, "reason": row.reason})
     return row
 
 
@@ -501,7 +566,7 @@ def check_out(actor: User, meeting_id: int, *, user_id: int | None = None) -> At
     _require_open(meeting)
     target_id = user_id if user_id is not None else actor.id
     if target_id != actor.id:
-        access.require_secretariat(actor, meeting)
+        _require_member_target(actor, meeting, target_id)
     else:
         access.require_member(actor, meeting)
     row = db.session.get(Attendance, (meeting.id, target_id))
@@ -513,17 +578,37 @@ def check_out(actor: User, meeting_id: int, *, user_id: int | None = None) -> At
     row.recorded_by_id = actor.id
     row.updated_at = utcnow()
     db.session.flush()
-    _publish_attendance(meeting, target_id)
+    _record_attendance(actor, meeting, target_id, {"state": "absent"})
     return row
 
 
-def _publish_attendance(meeting: Meeting, user_id: int) -> None:
+def _require_member_target(actor: User, meeting: Meeting, user_id: int) -> None:
+    """The secretariat records attendance for an elected member of this council only."""
+    access.require_secretariat(actor, meeting)
+    target = db.session.get(User, user_id)
+    if target is None or access.member_of(target, meeting) is None:
+        raise Invalid("not_a_member_user")
+
+
+def _record_attendance(actor: User, meeting: Meeting, user_id: int, data: dict[str, Any]) -> None:
+    """`attendance.updated` to the room; recorded in the audit log when the secretariat
+    recorded it for someone (a member's own check-in is theirs to make)."""
     entries = attendance_entries(meeting)
     changed = next((e for e in entries if e.user_id == user_id), None)
-    publish(
-        meeting.id,
+    event = (
         "attendance.updated",
         {**jsonable(attendance_counts(meeting, entries)), "entry": jsonable(changed)},
+    )
+    if user_id == actor.id:
+        publish(meeting.id, *event)
+        return
+    decide(
+        "attendance.recorded",
+        actor_id=actor.id,
+        meeting_id=meeting.id,
+        subject=f"user:{user_id}",
+        data=data,
+        events=[event],
     )
 
 

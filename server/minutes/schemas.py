@@ -6,8 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api import Strict
 
-class Strict(BaseModel):
+
+class Exact(BaseModel):
+    """An export shape: a field it does not declare is a bug, not passed through."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -17,13 +21,13 @@ class MinutesQuery(Strict):
     )
 
 
-class CouncilOut(Strict):
+class CouncilOut(Exact):
     id: int
     name: str
     term: str | None
 
 
-class MeetingOut(Strict):
+class MeetingOut(Exact):
     id: int
     title: str
     location: str | None
@@ -34,13 +38,13 @@ class MeetingOut(Strict):
     chairs: list[str]
 
 
-class BallotLabelsOut(Strict):
+class BallotLabelsOut(Exact):
     yes: str
     no: str
     abstain: str
 
 
-class AttendanceEntryOut(Strict):
+class AttendanceEntryOut(Exact):
     user_id: int
     full_name: str
     seat: int | None
@@ -59,12 +63,12 @@ class AttendanceEntryOut(Strict):
     recorded_by: str | None
 
 
-class QuorumOut(Strict):
+class QuorumOut(Exact):
     required: int
     reached: bool
 
 
-class AttendanceOut(Strict):
+class AttendanceOut(Exact):
     members: int
     present: int
     counts: dict[str, int]
@@ -72,7 +76,7 @@ class AttendanceOut(Strict):
     entries: list[AttendanceEntryOut]
 
 
-class SpeakerOut(Strict):
+class SpeakerOut(Exact):
     full_name: str
     #: debate or question.
     kind: str
@@ -84,7 +88,7 @@ class SpeakerOut(Strict):
     spoken_seconds: int | None
 
 
-class DocumentOut(Strict):
+class DocumentOut(Exact):
     id: int
     title: str
     kind: str
@@ -94,7 +98,7 @@ class DocumentOut(Strict):
     published_at: str | None
 
 
-class CountOut(Strict):
+class CountOut(Exact):
     #: yes, no, abstain or not_voted.
     key: str
     label: str
@@ -103,7 +107,7 @@ class CountOut(Strict):
     percentage: float
 
 
-class OptionResultOut(Strict):
+class OptionResultOut(Exact):
     label: str
     # Election
     votes: int | None = None
@@ -120,13 +124,13 @@ class OptionResultOut(Strict):
     low_two_thirds: bool | None = None
 
 
-class NamedChoiceOut(Strict):
+class NamedChoiceOut(Exact):
     full_name: str
     choice: str | None
     choice_text: str
 
 
-class MotionResultOut(Strict):
+class MotionResultOut(Exact):
     members: int
     present: int
     cast: int
@@ -141,9 +145,11 @@ class MotionResultOut(Strict):
     #: Open votes only; always null for a secret vote.
     named: list[NamedChoiceOut] | None
     ballots_digest: str | None
+    #: The hash of the close's entry in the audit chain (as the room was shown it).
+    audit_hash: str | None = None
 
 
-class MotionOut(Strict):
+class MotionOut(Exact):
     id: int
     title: str
     kind: str
@@ -160,7 +166,7 @@ class MotionOut(Strict):
     result: MotionResultOut | None
 
 
-class AgendaItemOut(Strict):
+class AgendaItemOut(Exact):
     id: int
     parent_id: int | None
     number: str
@@ -178,17 +184,17 @@ class AgendaItemOut(Strict):
     motions: list[MotionOut]
 
 
-class UnassignedOut(Strict):
+class UnassignedOut(Exact):
     documents: list[DocumentOut]
     motions: list[MotionOut]
 
 
-class AuditHeadOut(Strict):
+class AuditHeadOut(Exact):
     head_hash: str
     entries: int
 
 
-class MinutesOut(Strict):
+class MinutesOut(Exact):
     council: CouncilOut
     meeting: MeetingOut
     ballot_labels: BallotLabelsOut

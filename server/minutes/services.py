@@ -246,6 +246,7 @@ def _motion(motion: Motion, labels: Any) -> dict[str, Any]:
         "notes": notes,
         "named": named,
         "ballots_digest": motion.ballots_digest,
+        "audit_hash": motion.audit_hash,
     }
     return data
 
@@ -434,6 +435,8 @@ def _motion_blocks(motion: dict[str, Any], number: str) -> list[Block]:
                 "note",
             )
         )
+    if result["audit_hash"]:
+        blocks.append(Para(result["audit_hash"], "Mã kiểm chứng trong nhật ký quyết định:", "note"))
     return blocks
 
 

@@ -6,8 +6,10 @@ Layout of the ZIP (every name ASCII; every file listed in manifest.json with SHA
     session.json                     the council and the session as they stood when archived
     agenda.json, agenda.pdf          the agenda, numbered; the PDF is the readable programme
     documents/index.json             every published document version and where its files are
-    documents/<id>-v<n>/document.pdf the sanitised PDF everyone read
-    documents/<id>-v<n>/original.pdf the upload as received, untouched
+    documents/<id>-v<n>/document.pdf the sanitised PDF everyone read (no scripts, actions,
+                                     attachments: what the tablets got)
+    unsanitised-originals/           only with --with-originals: README.txt (a warning) and
+      <id>-v<n>/original.pdf         each upload as received, never sanitised
     comments.json                    every comment (góp ý) with the secretariat's replies
     votes/motions.json               every motion; closed ones with their frozen results
     votes/motion-<id>-result.pdf     the result sheet (biên bản kiểm phiếu) of a closed vote
@@ -20,6 +22,13 @@ plain file work with no Flask (`write_archive`, `verify_archive`).
 Only a closed session is archived: a record taken while votes may still change is not a
 record. `force` archives an unfinished session for a safety copy; the manifest then says
 `"complete": false` and the agenda PDF says so on its first page.
+
+The archive is handed on and opened for years, by people who have never heard of PDF
+JavaScript: so it holds what the tablets got, the sanitised documents. The originals as
+uploaded may carry scripts, launch actions and embedded files (server/pdf/safety.py); they
+stay in the server's storage for the staff, and go into an archive only when asked for
+(`with_originals`), in a folder whose name says what they are, and the manifest says
+`"unsanitised_originals": true`.
 """
 
 from __future__ import annotations
@@ -37,6 +46,19 @@ from typing import IO, Any
 FORMAT = "council-session-archive"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+#: The folder of the unsanitised uploads, in an archive made with them only.
+ORIGINALS = "unsanitised-originals"
+ORIGINALS_README = """\
+TỆP GỐC CHƯA LÀM SẠCH - UNSANITISED ORIGINALS
+
+Thư mục này chứa các tệp PDF đúng như khi được tải lên, chưa qua bước làm sạch. Chúng có thể
+chứa mã JavaScript, lệnh mở chương trình khác hoặc tệp đính kèm. Chỉ mở trong môi trường cách
+ly; bản để đọc là documents/<id>-v<n>/document.pdf.
+
+These are the PDF files exactly as uploaded, never sanitised. They may carry JavaScript,
+actions that launch other programs, or embedded files. Open them only in an isolated
+environment; the copy to read is documents/<id>-v<n>/document.pdf.
+"""
 
 
 class ArchiveError(Exception):
@@ -50,6 +72,8 @@ class ArchiveContent:
 
     session: dict[str, Any]
     complete: bool
+    #: The unsanitised uploads are in it (under ORIGINALS), as asked for.
+    with_originals: bool = False
     files: dict[str, bytes | Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: Stored files missing or damaged (also among the warnings): the archive is written,
@@ -99,6 +123,7 @@ def write_archive(content: ArchiveContent, output: Path) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(),
         "complete": content.complete,
+        "unsanitised_originals": content.with_originals,
         "session": content.session,
         "warnings": content.warnings,
         "files": [{"name": name, **_describe(content.files[name])} for name in names],

@@ -1,4 +1,4 @@
-"""`flask backup create` and `flask backup restore`."""
+"""`flask backup keygen|create|restore`, `flask session archive|verify-archive`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from flask.cli import AppGroup
 
 from server.extensions import db
 from server.ops.archive import ArchiveError, sha256_file, verify_archive, write_archive
-from server.ops.backup import BackupError, Target, create_backup, restore_backup
+from server.ops.backup import (
+    BackupError,
+    Target,
+    create_backup,
+    load_identities,
+    new_identity,
+    parse_recipients,
+    restore_backup,
+)
 from server.ops.collect import archivist, audit_hasher, collect
 
 backup_cli = AppGroup("backup", help="Back up and restore the database and the stored files.")
@@ -22,35 +30,87 @@ def _target() -> Target:
     return Target(database_url=db.engine.url, storage=Path(current_app.config["STORAGE_DIR"]))
 
 
+@backup_cli.command("keygen")
+@click.option(
+    "--identity",
+    "identity_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write the new private key to (mode 0600; never overwritten).",
+)
+def keygen_command(identity_file: Path) -> None:
+    """Make the key that opens backups; print the recipient line for BACKUP_RECIPIENTS."""
+    try:
+        recipient = new_identity(identity_file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Identity (private key) written to {identity_file}.")
+    click.echo(
+        "Keep it off this server (two copies, apart): without it no backup can be restored, "
+        "and whoever has it can read every backup made for it."
+    )
+    click.echo("Put this line in the server's environment:")
+    click.echo(f"BACKUP_RECIPIENTS={recipient}")
+
+
 @backup_cli.command("create")
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Backup file (default: instance/backups/council-<time>.tar).",
+    help="Backup file (default: instance/backups/council-<time>.tar.age).",
 )
-def create_command(output: Path | None) -> None:
-    """Write a consistent backup (database and files) while the server keeps running."""
-    if output is None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        output = Path(current_app.instance_path) / "backups" / f"council-{stamp}.tar"
+@click.option(
+    "--recipient",
+    "recipient_values",
+    multiple=True,
+    help="age recipient (age1...) to encrypt for; repeatable (default: BACKUP_RECIPIENTS).",
+)
+def create_command(output: Path | None, recipient_values: tuple[str, ...]) -> None:
+    """Write a consistent, encrypted backup (database and files) while the server runs."""
+    values = list(recipient_values) or list(current_app.config.get("BACKUP_RECIPIENTS") or [])
+    if not values:
+        raise click.ClickException(
+            "No recipient to encrypt the backup for, and a backup is never written "
+            "unencrypted. Make a key with `flask backup keygen --identity FILE` (then keep FILE "
+            "off this server) and set BACKUP_RECIPIENTS to the age1... line it prints, or pass "
+            "--recipient age1..."
+        )
     try:
-        manifest = create_backup(_target(), output)
+        recipients = parse_recipients(values)
+        if output is None:
+            backups = Path(current_app.instance_path) / "backups"
+            backups.mkdir(mode=0o700, parents=True, exist_ok=True)
+            backups.chmod(0o700)  # made by an earlier version with the default mode
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            output = backups / f"council-{stamp}.tar.age"
+        manifest = create_backup(_target(), output, recipients)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     files = len(manifest["members"]) - 1
-    click.echo(f"Backup written to {output} ({manifest['engine']}, {files} stored files).")
+    click.echo(
+        f"Encrypted backup written to {output} ({manifest['engine']}, {files} stored files, "
+        f"for {len(recipients)} recipient{'s' if len(recipients) > 1 else ''})."
+    )
 
 
 @backup_cli.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--identity",
+    "identity_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The age identity file (private key) the backup was made for.",
+)
 @click.option("--force", is_flag=True, help="Overwrite a database or storage that is not empty.")
-def restore_command(archive: Path, force: bool) -> None:
-    """Restore a backup into this instance (stop the server first)."""
+def restore_command(archive: Path, identity_file: Path, force: bool) -> None:
+    """Restore an encrypted backup into this instance (stop the server first)."""
     db.session.remove()
     db.engine.dispose()
     try:
-        manifest = restore_backup(archive, _target(), force=force)
+        identities = load_identities(identity_file)
+        manifest = restore_backup(archive, identities, _target(), force=force)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -81,12 +141,25 @@ session_cli = AppGroup("session", help="The archive of a session for long-term k
     default=None,
     help="Account to read the session as (default: the first active administrator).",
 )
+@click.option(
+    "--with-originals",
+    is_flag=True,
+    help="Also put the uploads as received, UNSANITISED (they may carry scripts or "
+    "attachments), in a separate folder unsanitised-originals/. Off by default: the "
+    "archive holds the sanitised documents the tablets got.",
+)
 def archive_command(
-    meeting_id: int, output: Path | None, force: bool, username: str | None
+    meeting_id: int,
+    output: Path | None,
+    force: bool,
+    username: str | None,
+    with_originals: bool,
 ) -> None:
     """Write one ZIP with the session's agenda, documents, comments, votes and audit log."""
     try:
-        content = collect(meeting_id, archivist(username), force=force)
+        content = collect(
+            meeting_id, archivist(username), force=force, with_originals=with_originals
+        )
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -101,6 +174,12 @@ def archive_command(
     click.echo(
         f"Archive of session {meeting_id} written to {output} ({len(manifest['files'])} files)."
     )
+    if with_originals:
+        click.echo(
+            "It holds the UNSANITISED uploads under unsanitised-originals/: keep it with the "
+            "staff, do not hand it on as the record.",
+            err=True,
+        )
     click.echo(f"SHA-256 of the archive: {sha256_file(output)} (note it in the minutes).")
     if content.damaged:
         raise click.ClickException(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from server import storage
-from server.accounts.models import Role, User, UserRole
+from server.accounts.models import Role, User
 from server.annotations import comments as comment_service
 from server.api import jsonable
 from server.audit.service import entries_for_meeting, entry_hash
@@ -26,7 +27,14 @@ from server.errors import DomainError, NotFound
 from server.extensions import db
 from server.meetings import access
 from server.meetings import services as meetings
-from server.ops.archive import ArchiveContent, ArchiveError, agenda_html, sha256_file
+from server.ops.archive import (
+    ORIGINALS,
+    ORIGINALS_README,
+    ArchiveContent,
+    ArchiveError,
+    agenda_html,
+    sha256_file,
+)
 from server.rendering import compose_pdf
 from server.voting import services as voting
 from server.voting.sheet import VIETNAM, result_sheet_pdf
@@ -41,9 +49,7 @@ def archivist(username: str | None) -> User:
     if username:
         query = query.where(User.username == username)
     else:
-        query = query.join(UserRole, UserRole.user_id == User.id).where(
-            UserRole.role == Role.ADMIN.value
-        )
+        query = query.where(User.is_admin.is_(True))
     user = db.session.scalars(query.order_by(User.id)).first()
     if user is None:
         raise ArchiveError(
@@ -65,8 +71,15 @@ def _when(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
 
 
-def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveContent:
-    """Everything the archive of one session holds, read from the database and storage."""
+def collect(
+    meeting_id: int, actor: User, *, force: bool = False, with_originals: bool = False
+) -> ArchiveContent:
+    """Everything the archive of one session holds, read from the database and storage.
+
+    The documents are the sanitised PDFs everyone read. `with_originals` adds the uploads as
+    received, unsanitised (they may carry scripts, actions, attachments), in a folder of
+    their own (`ORIGINALS`) with a warning beside them.
+    """
     try:
         meeting = meetings.meeting_by_id(meeting_id)
     except NotFound:
@@ -95,7 +108,7 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
             "settings": councils.settings_of(council).model_dump(),
         },
     }
-    content = ArchiveContent(session=session, complete=complete)
+    content = ArchiveContent(session=session, complete=complete, with_originals=with_originals)
     if not complete:
         content.warnings.append(
             f"archived while the session was {meeting.status}: not the final record"
@@ -105,7 +118,7 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
     agenda = jsonable(meetings.agenda(meeting))
     content.add_json("agenda.json", {"agenda": agenda})
 
-    document_index = _documents(content, meeting)
+    document_index = _documents(content, meeting, with_originals=with_originals)
     motions = _motions(content, actor, meeting)
 
     content.add_json("attendance.json", jsonable(meetings.attendance(meeting)))
@@ -161,12 +174,15 @@ def collect(meeting_id: int, actor: User, *, force: bool = False) -> ArchiveCont
     return content
 
 
-def _documents(content: ArchiveContent, meeting: Meeting) -> list[dict[str, Any]]:
-    """Every published version: both files, and an index entry for each."""
+def _documents(
+    content: ArchiveContent, meeting: Meeting, *, with_originals: bool
+) -> list[dict[str, Any]]:
+    """Every published version: its sanitised PDF (and, if asked, its original apart), and an
+    index entry for each."""
     docs = sorted(documents.published_versions(meeting.id), key=lambda d: d.id)
     index = []
     for doc in docs:
-        folder = f"documents/{doc.series_id or doc.id}-v{doc.version}"
+        folder = f"{doc.series_id or doc.id}-v{doc.version}"
         entry: dict[str, Any] = {
             "id": doc.id,
             "series_id": doc.series_id or doc.id,
@@ -185,26 +201,34 @@ def _documents(content: ArchiveContent, meeting: Meeting) -> list[dict[str, Any]
             "document": None,
             "original": None,
         }
-        for key, sha, path_of in (
-            ("document", doc.pdf_sha256, storage.pdf_path),
-            ("original", doc.original_sha256, storage.original_path),
-        ):
-            if not sha:
-                continue
-            path = path_of(sha)
-            name = f"{folder}/{key}.pdf"
-            if not path.is_file():
-                content.warnings.append(f"{name}: the stored file {path} is missing")
-                content.damaged.append(name)
-                continue
-            if sha256_file(path) != sha:
-                content.warnings.append(f"{name}: the stored file does not match its SHA-256")
-                content.damaged.append(name)
-            content.files[name] = path
-            entry[key] = name
+        if doc.pdf_sha256:
+            name = f"documents/{folder}/document.pdf"
+            if _add_stored(content, name, storage.pdf_path(doc.pdf_sha256), doc.pdf_sha256):
+                entry["document"] = name
+        if with_originals and doc.original_sha256:
+            name = f"{ORIGINALS}/{folder}/original.pdf"
+            path = storage.original_path(doc.original_sha256)
+            if _add_stored(content, name, path, doc.original_sha256):
+                entry["original"] = name
         index.append(entry)
     content.add_json("documents/index.json", {"documents": index})
+    if with_originals:
+        content.files[f"{ORIGINALS}/README.txt"] = ORIGINALS_README.encode()
     return index
+
+
+def _add_stored(content: ArchiveContent, name: str, path: Path, sha: str) -> bool:
+    """The stored file `path` into the archive as `name`, checked against its SHA-256 `sha`;
+    False (and a warning) when it is missing."""
+    if not path.is_file():
+        content.warnings.append(f"{name}: the stored file {path} is missing")
+        content.damaged.append(name)
+        return False
+    if sha256_file(path) != sha:
+        content.warnings.append(f"{name}: the stored file does not match its SHA-256")
+        content.damaged.append(name)
+    content.files[name] = path
+    return True
 
 
 def _motions(content: ArchiveContent, actor: User, meeting: Meeting) -> list[dict[str, Any]]:

@@ -16,13 +16,14 @@ which is also what PyMuPDF's annotation methods take.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pymupdf
+
+from server.pdf.files import write_atomic
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
@@ -59,16 +60,6 @@ def pdf_date(iso: str | None) -> str:
         return ""
     offset = when.strftime("%z") or "+0000"
     return f"D:{when:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
-
-
-def _write_atomic(path: Path, data: bytes | None = None, doc: Any = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    if doc is not None:
-        doc.save(str(part), garbage=1, deflate=True)
-    else:
-        part.write_bytes(data or b"")
-    os.replace(part, path)
 
 
 def _add(page: Any, item: dict[str, Any]) -> Any:
@@ -187,7 +178,8 @@ def annotate(
                 counts["bookmark"] += len(bookmarks)
             else:
                 skipped += len(bookmarks)
-        _write_atomic(out, doc=doc)
+        # A copy the server reads back at once: whole or absent, no need to outlive a crash.
+        write_atomic(out, doc.tobytes(garbage=1, deflate=True), durable=False)
     finally:
         doc.close()
     return {"counts": dict(counts), "skipped": skipped, "bytes": out.stat().st_size}

@@ -8,13 +8,14 @@ no database. Callers escape any user text they put into the HTML (html.escape).
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pymupdf
+
+from server.pdf.files import write_atomic
 
 A4 = pymupdf.paper_rect("a4")
 MARGIN_X = 56.0  # about 2 cm
@@ -111,10 +112,8 @@ def html_pdf_from_args(args: Mapping[str, Any]) -> bytes:
 
 def _op_html_pdf(args: dict[str, Any], emit: Any) -> dict[str, Any]:
     data = html_pdf_from_args(args)
-    out = Path(args["out"])
-    partial = out.with_name(out.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, out)
+    # Read back by the server at once: whole or absent, no need to outlive a crash.
+    write_atomic(Path(args["out"]), data, durable=False)
     return {"bytes": len(data)}
 
 

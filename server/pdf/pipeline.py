@@ -31,6 +31,7 @@ from typing import Any
 import pymupdf
 
 from server.pdf import safety
+from server.pdf.files import write_atomic
 from server.pdf.spec import PIPELINE_VERSION, Limits, sanitised_path, sniff
 
 __all__ = ["PIPELINE_VERSION", "Limits", "PdfProblem", "ocr", "probe", "process", "render"]
@@ -215,18 +216,6 @@ def _rebuild(src: pymupdf.Document) -> tuple[pymupdf.Document, list[int], list[s
     if not kept:
         raise PdfProblem("document_unreadable")
     return new, kept, warnings
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sanitise(src: pymupdf.Document) -> tuple[bytes, dict[str, Any]]:
@@ -434,7 +423,8 @@ def process(
     finally:
         src.close()
     sha = hashlib.sha256(data).hexdigest()
-    _write_atomic(sanitised_path(pdf_dir, sha), data)
+    # The document's row will name this file: on disk, name and all, before the answer.
+    write_atomic(sanitised_path(pdf_dir, sha), data, durable=True)
 
     doc = pymupdf.open("pdf", data)
     needs_ocr: list[int] = []
@@ -449,7 +439,8 @@ def process(
                 folder = Path(thumbnails.directory.format(sha=sha, sha2=sha[:2]))
                 target = folder / thumbnails.pattern.format(page=index + 1)
                 if not target.exists():
-                    _write_atomic(target, _render(page, thumbnails.width, thumbnails.fmt, limits))
+                    image = _render(page, thumbnails.width, thumbnails.fmt, limits)
+                    write_atomic(target, image, durable=False)
             emit({"type": "page", "page": page_payload(record)})
         page_count = doc.page_count
     finally:
@@ -475,7 +466,9 @@ def thumbnails(pdf: Path, spec: Thumbnails, limits: Limits) -> dict[str, Any]:
         for index in range(doc.page_count):
             target = Path(spec.directory) / spec.pattern.format(page=index + 1)
             if not target.exists():
-                _write_atomic(target, _render(doc.load_page(index), spec.width, spec.fmt, limits))
+                image = _render(doc.load_page(index), spec.width, spec.fmt, limits)
+                # Rendered pages are a cache no row names: made again if lost.
+                write_atomic(target, image, durable=False)
                 made += 1
     finally:
         doc.close()
@@ -635,7 +628,7 @@ def render(
     else:
         page = _cached_doc(pdf).load_page(page_number - 1)
         data = _render(page, width_px, fmt, limits, photo)
-    _write_atomic(out, data)
+    write_atomic(out, data, durable=False)
     return {"bytes": len(data), "format": image_format(data)}
 
 

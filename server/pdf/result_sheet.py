@@ -64,6 +64,9 @@ class ResultSheet:
     outcome: str
     generated_at: str
     ballots_digest: str
+    #: The hash of the close's entry in the audit chain: `flask audit verify --head` finds it
+    #: in the chain, or the record was rewritten after the vote.
+    audit_hash: str = ""
     term: str | None = None
     location: str | None = None
     agenda_item: str | None = None
@@ -168,7 +171,8 @@ def sheet_html(sheet: ResultSheet) -> str:
     )
     parts.append(
         f'<p class="small muted">Lập tự động lúc {_e(sheet.generated_at)}.<br/>'
-        f"Mã kiểm tra phiếu (SHA-256): {_e(sheet.ballots_digest)}</p>"
+        f"Mã kiểm tra phiếu (SHA-256): {_e(sheet.ballots_digest)}<br/>"
+        f"Mã kiểm chứng trong nhật ký quyết định: {_e(sheet.audit_hash)}</p>"
     )
     return "".join(parts)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from server.pdf import annotate, compose, pipeline
+from server.pdf.files import STORAGE_FULL, disk_full
 
 
 def _die_with_parent() -> None:
@@ -179,11 +180,13 @@ def serve(requests: IO[str], answers: IO[str]) -> None:
             sys.exit(2)
         except Exception as exc:
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            code = (
-                "document_too_complex"
-                if "malloc" in detail or "memory" in detail.lower()
-                else "pdf_failed"
-            )
+            if disk_full(exc):
+                # A file it writes found the disk full: nothing wrong with the document.
+                code = STORAGE_FULL
+            elif "malloc" in detail or "memory" in detail.lower():
+                code = "document_too_complex"
+            else:
+                code = "pdf_failed"
             send(
                 {
                     "id": request_id,

@@ -7,9 +7,9 @@ from typing import Any
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
 
-from server.api import MAX_ID
+from server.api import MAX_ID, Strict
 from server.errors import BadRequest
 from server.events.outbox import last_seq, meeting_room, staff_room, user_room
 from server.events.state import meeting_state
@@ -21,9 +21,7 @@ from server.realtime.presence import presence_of
 from server.realtime.presence_rules import Connection
 
 
-class MeetingRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MeetingRef(Strict):
     # Strict: `true` or "1" is not a meeting id.
     meeting_id: StrictInt = Field(ge=1, le=MAX_ID)
 

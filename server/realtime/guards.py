@@ -27,12 +27,18 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from server.api import parse_model
-from server.errors import DomainError, NotAuthenticated, TooManyRequests, Unavailable
+from server.api import Strict, parse_model
+from server.errors import (
+    DomainError,
+    InsufficientStorage,
+    NotAuthenticated,
+    TooManyRequests,
+    Unavailable,
+    storage_full,
+)
 from server.extensions import db
 
 log = logging.getLogger(__name__)
@@ -95,6 +101,9 @@ def refusal() -> dict[str, Any] | None:
 def failure_ack(name: str, exc: Exception) -> dict[str, Any]:
     """The ack for an exception that is not a domain error; re-raised in tests if a bug."""
     db.session.rollback()
+    if storage_full(exc):
+        log.error("storage full during socket event %s: %s", name, exc)
+        return error_ack(InsufficientStorage())
     if isinstance(exc, DATABASE_UNAVAILABLE):
         log.warning("database unavailable during socket event %s: %s", name, exc)
         return error_ack(Unavailable("service_unavailable"))
@@ -105,7 +114,7 @@ def failure_ack(name: str, exc: Exception) -> dict[str, Any]:
 
 
 def socket_handler(
-    model: type[BaseModel] | None = None,
+    model: type[Strict] | None = None,
 ) -> Callable[[Callable[..., dict[str, Any] | None]], Callable[..., dict[str, Any]]]:
     """Wrap an event handler: slot, auth, rate limit, payload model, error ack, commit."""
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 
-from server.api import Counter, operation
+from server.api import Counter, Strict, operation
 from server.events.outbox import events_since, last_seq
 from server.events.state import meeting_state
 from server.meetings import access
@@ -16,9 +16,7 @@ from server.meetings import access
 bp = Blueprint("realtime", __name__, url_prefix="/api")
 
 
-class StateQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StateQuery(Strict):
     since: Counter | None = None
 
 

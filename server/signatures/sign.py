@@ -34,7 +34,6 @@ code (a worker or a thread), never from inside a running event loop.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 import unicodedata
@@ -91,6 +90,7 @@ from pyhanko_certvalidator.errors import (
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from server.concurrency import run_async
 from server.signatures.trust import TrustStore
 from server.signatures.verify import REQUIRED_REVOCATION, WITHOUT_REVOCATION
 
@@ -320,7 +320,7 @@ def sign_pdf(
     answer, or the document cannot take the signature."""
     if embed_revocation and trust is None:
         raise ValueError("embed_revocation needs the trust store the chain is checked against")
-    return asyncio.run(
+    return run_async(
         _sign(data, signer, appearance, timestamp_url, field_name, embed_revocation, trust)
     )
 

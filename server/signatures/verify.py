@@ -68,7 +68,6 @@ PAdES level (B-T, B-LTA) of the signatures before them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -109,6 +108,7 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.validate import async_validate_path
 
+from server.concurrency import run_async
 from server.signatures.trust import TrustStore
 
 logger = logging.getLogger(__name__)
@@ -263,7 +263,7 @@ def verify_pdf(
     if not fields:
         return []
     document = _document_data(reader)
-    return asyncio.run(_verify_fields(reader, fields, trust, document, moment))
+    return run_async(_verify_fields(reader, fields, trust, document, moment))
 
 
 # --- Reading the document -----------------------------------------------------------------

@@ -51,6 +51,8 @@ class Tasks:
     scrub: Callable[[], None]
     #: Every open vote that closes by itself, with its deadline.
     open_deadlines: Callable[[], dict[int, datetime]]
+    #: Destroy the ballot keys of secret votes no longer open.
+    forget_keys: Callable[[], None]
 
 
 class Housekeeper:
@@ -63,6 +65,9 @@ class Housekeeper:
         self._dirty: set[int] = set()
         self._last_progress: dict[int, float] = {}
         self._scrub = False
+        #: When a failed scrub is tried again (monotonic seconds), and how many failed.
+        self._scrub_at = 0.0
+        self._scrub_failures = 0
         self._running = False
         self._last_sweep = 0.0
         self._failures: dict[int, int] = {}
@@ -148,8 +153,9 @@ class Housekeeper:
             for m in progress:
                 self._dirty.discard(m)
                 self._last_progress[m] = monotonic
-            scrub = self._scrub
-            self._scrub = False
+            scrub = self._scrub and monotonic >= self._scrub_at
+            if scrub:
+                self._scrub = False
             sweep = self.permanent and (
                 monotonic - self._last_sweep >= float(config.get("VOTE_SWEEP_SECONDS", 5.0))
             )
@@ -160,7 +166,7 @@ class Housekeeper:
         if progress:
             self._in_app(lambda: self.tasks.publish_progress(progress), "progress")
         if scrub:
-            self._in_app(self.tasks.scrub, "scrub", commit=False)
+            self._scrubbed(self._in_app(self.tasks.scrub, "scrub", commit=False) is not None)
         if sweep:
             self.sweep()
         with self._lock:
@@ -170,8 +176,19 @@ class Housekeeper:
                 return False
         return True
 
+    def _scrubbed(self, done: bool) -> None:
+        """A failed scrub is tried again, less often each time (up to every 5 minutes)."""
+        with self._lock:
+            if done:
+                self._scrub_failures = 0
+                return
+            self._scrub_failures += 1
+            self._scrub = True
+            self._scrub_at = time.monotonic() + min(300.0, 5.0 * 2**self._scrub_failures)
+
     def sweep(self) -> None:
-        """Take the deadlines of every open vote from the database (opened by any process)."""
+        """Take the deadlines of every open vote from the database (opened by any process),
+        and destroy the ballot keys of secret votes no longer open."""
 
         def load() -> None:
             found = self.tasks.open_deadlines()
@@ -182,6 +199,7 @@ class Housekeeper:
                 self._deadlines.update(found)
 
         self._in_app(load, "sweep", commit=False)
+        self._in_app(self.tasks.forget_keys, "forgetting ballot keys", commit=False)
 
     def _close(self, motion_id: int) -> None:
         closed = self._in_app(lambda: self.tasks.close_if_due(motion_id), f"close {motion_id}")

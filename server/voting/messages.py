@@ -79,6 +79,20 @@ register(
             "Nội dung này chưa mở biểu quyết.",
             "This vote is not open.",
         ),
+        "ballot_key_missing": (
+            "Khóa niêm phong phiếu của cuộc bỏ phiếu kín này không còn trên máy chủ, nên không "
+            "thể ghi hay kiểm phiếu. Chủ tọa hãy hủy cuộc bỏ phiếu và mở lại; báo quản trị hệ "
+            "thống.",
+            "The sealing key of this secret vote is no longer on the server, so ballots can be "
+            "neither recorded nor counted. The chair should cancel the vote and open it again; "
+            "tell the system administrator.",
+        ),
+        "sealed_ballot_broken": (
+            "Một phiếu kín trong cơ sở dữ liệu đã bị thay đổi nên không mở được; không thể kiểm "
+            "phiếu. Chủ tọa hãy hủy cuộc bỏ phiếu và báo quản trị hệ thống.",
+            "A secret ballot was changed in the database and no longer opens; the vote cannot "
+            "be counted. The chair should cancel the vote and tell the system administrator.",
+        ),
         "vote_closed": (
             "Biểu quyết đã kết thúc; phiếu không được ghi nhận.",
             "The vote has closed; the ballot was not recorded.",

@@ -1,11 +1,13 @@
 """Motions, their options, and ballots: linked while a vote is open, anonymous after a secret one.
 
 While a vote is open every ballot sits in `ballots` beside its voter, so a crash loses nothing
-and a retry is idempotent (the primary key is the one-ballot-per-delegate guarantee). When a
-secret vote closes, one transaction copies the ballot values into `secret_ballots` in a shuffled
-order under random ids, records who took part in `vote_participants`, and deletes the linked
-rows. Neither table after close holds a user id next to a choice, an ordered or time-correlated
-id, or a timestamp. See docs/architecture.md (Voting).
+and a retry is idempotent (the primary key is the one-ballot-per-delegate guarantee); a secret
+vote's are sealed there with a key of that motion kept outside the database (secrecy.py). When
+a secret vote closes, one transaction opens them, copies the values into `secret_ballots` in a
+shuffled order under random ids, records who took part in `vote_participants`, and deletes the
+linked rows; then the key is destroyed. Neither table after close holds a user id next to a
+choice, an ordered or time-correlated id, or a timestamp, and what the engine keeps of the
+linked rows no key can open. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ class Motion(Base):
     named_record: Mapped[list[Any] | None]
     #: SHA-256 over the sorted canonical ballots the result was counted from.
     ballots_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The hash of the close's entry in the audit chain, as the room was shown it (the hall
+    #: display, the result sheet, the minutes): a chain rewritten later no longer has it.
+    audit_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
         known("kind", Kind, "known_kind"),
@@ -122,7 +127,8 @@ class Ballot(Base):
         sa.ForeignKey("motions.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
-    #: The canonical ballot: {"choice"} | {"ratings": {option_id: rating}} | {"choices": [...]}.
+    #: The canonical ballot: {"choice"} | {"ratings": {option_id: rating}} | {"choices": [...]};
+    #: for a secret vote sealed: {"sealed": base64} (secrecy.py).
     value: Mapped[dict[str, Any]]
 
 

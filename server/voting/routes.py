@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_login import current_user
 
+from server.accounts import loader
 from server.api import operation
 from server.extensions import db
 from server.voting import services
@@ -132,17 +133,23 @@ def open_vote(motion_id: int, body: OpenVoteIn) -> MotionOut:
     tag=TAG,
     body=BallotIn,
     response=BallotAck,
-    description="For members checked in as present (or online where allowed). Answered only "
-    "after the ballot is committed. The same ballot again is harmless (changed: false); a "
-    "different one replaces it when the motion allows changing, else 409. After close 409.",
+    description="For members checked in as present (or online where allowed), from a "
+    "password login or a paired tablet its user confirmed (else 403 `device_not_confirmed`). "
+    "Answered only after the ballot is committed. The same ballot again is harmless "
+    "(changed: false); a different one replaces it when the motion allows changing, else 409. "
+    "After close 409.",
 )
 def cast_vote(motion_id: int, body: BallotIn) -> BallotAck:
-    _, changed, value = services.cast_vote(
-        current_user, motion_id, body.model_dump(exclude_none=True)
+    loader.require_own_device()
+    cast = services.cast_vote(
+        current_user, motion_id, body.model_dump(exclude_none=True, exclude={"pad"})
     )
     db.session.commit()
-    # Answered from what was written: nothing is read again after the commit.
-    return BallotAck(recorded=True, motion_id=motion_id, changed=changed, my_vote=value)
+    # Answered from what was written: nothing is read again after the commit. One length
+    # whatever the ballot says: `pad` fills up to the motion's longest.
+    return BallotAck(
+        recorded=True, motion_id=motion_id, changed=cast.changed, my_vote=cast.value, pad=cast.pad
+    )
 
 
 @bp.post("/motions/<int:motion_id>/close")

@@ -62,6 +62,9 @@ class BallotIn(Strict):
     ratings: dict[str, ConfidenceRating] | None = Field(default=None, max_length=100)
     #: Option ids of the chosen candidates, at most max_choices.
     choices: list[int] | None = Field(default=None, max_length=100)
+    #: Spaces that make every ballot of a motion the same length on the wire, whatever it
+    #: chooses (the web client pads to its motion's longest ballot); ignored.
+    pad: str | None = Field(default=None, max_length=4096, pattern="^ *$")
 
 
 class OptionOut(BaseModel):
@@ -138,7 +141,11 @@ class MotionOut(BaseModel):
     cast: int
     eligible: int
     my_vote: dict[str, Any] | None
+    #: Spaces that give a member's motion one length whatever their own ballot; ignore.
+    pad: str = ""
     result: ResultOut | None
+    #: Closed votes: the hash of the close in the audit chain (shown to the room).
+    audit_hash: str | None = None
 
 
 class MotionListOut(BaseModel):
@@ -146,10 +153,15 @@ class MotionListOut(BaseModel):
 
 
 class BallotAck(BaseModel):
+    """The same length for every ballot of a motion, whatever it chose or whether it
+    replaced another (`pad`): an answer's size on the wire tells nothing."""
+
     recorded: Literal[True]
     motion_id: int
     changed: bool
     my_vote: dict[str, Any]
+    #: Spaces; ignore.
+    pad: str
 
 
 class NonVoter(BaseModel):

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -28,24 +32,30 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts import services as accounts
 from server.accounts.models import Role, User
 from server.api import MAX_ID, jsonable
+from server.audit import service as audit
+from server.councils import access as councils_access
 from server.councils import services as councils
-from server.db import upsert_insert, utcnow
+from server.db import SQLITE_BUSY_SECONDS, upsert_insert, utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events.decisions import decide
 from server.events.outbox import notify, publish, staff_room
-from server.extensions import db
+from server.extensions import db, socketio
 from server.lifecycle import on_serve
 from server.meetings import access
 from server.meetings import services as meetings
 from server.transaction import after_commit
-from server.voting import housekeeping, rules
+from server.voting import housekeeping, rules, secrecy
 from server.voting.models import Ballot, Motion, MotionOption, SecretBallot, VoteParticipant
 from server.voting.schemas import MotionOut, NonVoter, NonVotersOut, OptionOut, ResultOut
 
 if TYPE_CHECKING:
     from server.meetings.models import Meeting
 
+log = logging.getLogger(__name__)
+
 MAX_DURATION_SECONDS = 24 * 3600
+#: A key file this young may belong to a vote whose opening has not committed yet.
+KEY_GRACE_SECONDS = 60.0
 
 
 # --- Looking up --------------------------------------------------------------------------
@@ -166,7 +176,66 @@ def my_ballot(motion: Motion, user: User) -> dict[str, Any] | None:
     if motion.status != "open":
         return None
     row = db.session.get(Ballot, (motion.id, user.id))
-    return dict(row.value) if row is not None else None
+    return _opened(motion, user.id, row.value) if row is not None else None
+
+
+# --- Secret ballots at rest (secrecy.py) -------------------------------------------------
+
+
+def ballot_keys() -> secrecy.BallotKeys:
+    return secrecy.BallotKeys(Path(current_app.config["BALLOT_KEYS_DIR"]))
+
+
+def _key(motion: Motion) -> bytes:
+    try:
+        return ballot_keys().key(motion.id)
+    except secrecy.KeyMissing:
+        log.error("secret vote %s: its ballot key is gone; it cannot be counted", motion.id)
+        raise Conflict("ballot_key_missing") from None
+
+
+def _stored(motion: Motion, spec: rules.MotionSpec, user_id: int, value: dict[str, Any]) -> Any:
+    """A ballot as `ballots` keeps it: sealed for a secret vote."""
+    if not motion.secret:
+        return value
+    return secrecy.seal(_key(motion), spec, motion.id, user_id, value)
+
+
+def _opener(motion: Motion) -> Callable[[int, dict[str, Any]], dict[str, Any]]:
+    """Opens ballots from `ballots` (user id, stored value): sealed ones with the key read once."""
+    if not motion.secret:
+        return lambda _user_id, stored: dict(stored)
+    key = _key(motion)
+
+    def opened(user_id: int, stored: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return secrecy.unseal(key, motion.id, user_id, stored)
+        except secrecy.SealBroken:
+            log.error("secret vote %s: a sealed ballot (user %s) does not open", motion.id, user_id)
+            raise Conflict("sealed_ballot_broken") from None
+
+    return opened
+
+
+def _opened(motion: Motion, user_id: int, stored: dict[str, Any]) -> dict[str, Any]:
+    return _opener(motion)(user_id, stored)
+
+
+def _destroy_key_later(motion: Motion) -> None:
+    """Once the close or cancel commits: the key goes, then the storage is scrubbed."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    keys, motion_id = ballot_keys(), motion.id
+    after_commit(lambda: keys.destroy(motion_id))
+    after_commit(lambda: keeper(app).request_scrub())
+
+
+def forget_stale_keys() -> None:
+    """Destroy the keys of votes no longer open (a close whose after-commit work was lost)."""
+    open_secret = db.session.scalars(
+        sa.select(Motion.id).where(Motion.status == "open", Motion.secret)
+    )
+    for motion_id in ballot_keys().destroy_unless(open_secret, older_than=KEY_GRACE_SECONDS):
+        log.warning("secret vote %s: its ballot key outlived the vote; destroyed now", motion_id)
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -188,6 +257,7 @@ def motion_out(
     if options is None:
         options = options_of(motion.id)
     cast, eligible = live_counts(motion, meeting)
+    mine = my_ballot(motion, user) if user is not None else None
     return MotionOut(
         id=motion.id,
         meeting_id=motion.meeting_id,
@@ -208,8 +278,10 @@ def motion_out(
         announced_at=motion.announced_at,
         cast=cast,
         eligible=eligible,
-        my_vote=my_ballot(motion, user) if user is not None else None,
+        my_vote=mine,
+        pad=secrecy.padding(spec_of(motion, options), mine) if mine is not None else "",
         result=result_out(motion) if motion.status == "closed" else None,
+        audit_hash=motion.audit_hash,
     )
 
 
@@ -423,7 +495,7 @@ def cancel_motion(actor: User, motion_id: int) -> Motion:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if motion.secret:
             db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
-            after_commit(lambda: _scrub_later(app))
+            _destroy_key_later(motion)
         after_commit(lambda: keeper(app).disarm(motion.id))
     db.session.flush()
     if was_open:
@@ -480,6 +552,8 @@ def open_vote(actor: User, motion_id: int, *, override_quorum: bool = False) -> 
             required=quorum.required,
         )
     now = utcnow()
+    if motion.secret:
+        ballot_keys().create(motion.id)
     motion.status = "open"
     motion.opened_at = now
     motion.opened_by_id = actor.id
@@ -538,11 +612,24 @@ _CAST_GATE = (
 )
 
 
-def cast_vote(
-    actor: User, motion_id: int, raw: Mapping[str, Any]
-) -> tuple[Motion, bool, dict[str, Any]]:
-    """Record a member's ballot; (motion, changed, the ballot as recorded). The same ballot
-    again changes nothing; a different one replaces it only where the motion allows it.
+@dataclass(frozen=True)
+class Cast:
+    """A ballot recorded: its motion, whether it replaced another, and its canonical value."""
+
+    motion: Motion
+    spec: rules.MotionSpec
+    changed: bool
+    value: dict[str, Any]
+
+    @property
+    def pad(self) -> str:
+        """Spaces that give every acknowledgement of this motion one length (`secrecy`)."""
+        return secrecy.padding(self.spec, self.value) + (" " if self.changed else "")
+
+
+def cast_vote(actor: User, motion_id: int, raw: Mapping[str, Any]) -> Cast:
+    """Record a member's ballot. The same ballot again changes nothing; a different one
+    replaces it only where the motion allows it.
 
     This is the hot path of a vote (500 ballots within a second): few queries, no objects
     loaded that are not needed.
@@ -552,10 +639,10 @@ def cast_vote(
     gate = db.session.execute(_CAST_GATE, {"motion_id": motion_id, "user_id": actor.id}).first()
     if gate is None:
         raise NotFound("motion_not_found")
-    motion, meeting_status, council_id, is_member, attendance = gate
+    motion, meeting_status, council_id, attendance = gate
     if meeting_status == "draft":
         access.get_meeting_for(actor, motion.meeting_id)  # staff only: 404 for anyone else
-    if not is_member or not actor.has_role(Role.DELEGATE):
+    if councils_access.member_of(actor, council_id) is None:
         # Not a member: say so where the motion may be seen, else reveal nothing.
         get_motion(actor, motion_id)
         raise Forbidden("not_a_member")
@@ -567,15 +654,17 @@ def cast_vote(
         raise Conflict("vote_closed")
     if not _eligible(attendance, council_id):
         raise Forbidden("not_checked_in")
+    spec = spec_of(motion)
     try:
-        value = rules.ballot_json(rules.parse_ballot(spec_of(motion), raw))
+        value = rules.ballot_json(rules.parse_ballot(spec, raw))
     except rules.BallotError as err:
         raise Invalid(err.code) from None
 
+    stored = _stored(motion, spec, actor.id, value)
     insert = upsert_insert(db.session)
     inserted = db.session.execute(
         insert(Ballot)
-        .values(motion_id=motion.id, user_id=actor.id, value=value)
+        .values(motion_id=motion.id, user_id=actor.id, value=stored)
         .on_conflict_do_nothing()
         .returning(Ballot.user_id)
     ).first()
@@ -584,18 +673,18 @@ def cast_vote(
         existing = db.session.execute(
             sa.select(Ballot.value).where(Ballot.motion_id == motion.id, Ballot.user_id == actor.id)
         ).scalar_one()
-        if existing != value:
+        if _opened(motion, actor.id, existing) != value:
             if not motion.allow_change:
                 raise Conflict("ballot_already_cast")
             db.session.execute(
                 sa.update(Ballot)
                 .where(Ballot.motion_id == motion.id, Ballot.user_id == actor.id)
-                .values(value=value)
+                .values(value=stored)
             )
             changed = True
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     after_commit(lambda: keeper(app).mark_progress(motion_id))
-    return motion, changed, value
+    return Cast(motion=motion, spec=spec, changed=changed, value=value)
 
 
 def is_eligible(user: User, meeting: Meeting) -> bool:
@@ -691,8 +780,9 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
     options = options_of(motion.id)
     spec = spec_of(motion, options)
     # Plain rows, not objects: a 500-seat hall has 500 of them.
+    opened = _opener(motion)
     rows = [
-        (int(uid), value)
+        (int(uid), opened(int(uid), value))
         for uid, value in db.session.execute(
             sa.select(Ballot.user_id, Ballot.value).where(Ballot.motion_id == motion.id)
         )
@@ -762,7 +852,7 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
         _anonymise(motion, values)
     db.session.flush()
 
-    decide(
+    entry = decide(
         "vote.closed",
         actor_id=closed_by.id if closed_by is not None else None,
         meeting_id=meeting.id,
@@ -785,11 +875,13 @@ def _close(motion: Motion, meeting: Meeting, *, closed_by: User | None) -> None:
                 },
             )
         ],
+        stamp=True,
     )
+    motion.audit_hash = entry.hash
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     after_commit(lambda: keeper(app).disarm(motion.id))
     if motion.secret:
-        after_commit(lambda: _scrub_later(app))
+        _destroy_key_later(motion)
 
 
 def _anonymise(motion: Motion, values: list[dict[str, Any]]) -> None:
@@ -807,23 +899,70 @@ def _anonymise(motion: Motion, values: list[dict[str, Any]]) -> None:
     db.session.execute(sa.delete(Ballot).where(Ballot.motion_id == motion.id))
 
 
-def _scrub_later(app: Flask) -> None:
-    keeper(app).request_scrub()
+def _checkpoint(engine: sa.Engine) -> tuple[int, ...]:
+    """One TRUNCATE checkpoint: (busy, log frames, checkpointed), busy 1 when a reader or a
+    writer (another process: a backup, a CLI command) was in the way."""
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    try:
+        # Connections run outside any transaction until one is begun explicitly (app.py), so
+        # nothing here begins one. No waiting inside SQLite's busy handler, which would
+        # block every greenlet: the caller waits between tries instead.
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            return tuple(cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
+        except sqlite3.OperationalError:
+            return (1, -1, -1)
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+    finally:
+        cursor.close()
+        raw.close()
+
+
+class ScrubFailed(Exception):
+    """The storage still holds the deleted (sealed) ballots of a closed secret vote."""
+
+
+#: How often, and how long apart, a checkpoint is tried before the scrub is reported failed.
+SCRUB_ATTEMPTS = 20
+SCRUB_PAUSE_SECONDS = 0.25
 
 
 def scrub_linked_ballots() -> None:
     """Clear what the storage keeps of deleted linked ballots (after a secret vote closed).
 
-    SQLite overwrites deleted rows (secure_delete) but the write-ahead log still holds the
-    old pages until a checkpoint; PostgreSQL keeps dead row versions until VACUUM.
+    They were sealed, and their key is gone by now: this is the second line. SQLite
+    overwrites deleted rows (secure_delete) but its write-ahead log holds the old pages until
+    a checkpoint; the checkpoint runs on a connection of its own outside any transaction (a
+    transaction's lock would make it fail), its answer is checked, and the log must be empty
+    after it. PostgreSQL keeps dead row versions until VACUUM (its WAL, archives and
+    replicas keep theirs: docs/security.md).
     """
     engine = db.engine
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    elif engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ballots")
+        return
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return
+    wal = Path(f"{engine.url.database}-wal")
+    outcome: tuple[int, ...] = ()
+    for attempt in range(SCRUB_ATTEMPTS):
+        if attempt:
+            socketio.sleep(SCRUB_PAUSE_SECONDS)
+        outcome = _checkpoint(engine)
+        busy, frames = outcome[0], outcome[1]
+        if busy == 0 and frames <= 0 and (not wal.exists() or wal.stat().st_size == 0):
+            return
+    log.error(
+        "secret ballots: the write-ahead log %s could not be cleared after %d tries "
+        "(busy, log frames, checkpointed = %s); it holds sealed ballots whose key is gone",
+        wal,
+        SCRUB_ATTEMPTS,
+        outcome,
+    )
+    raise ScrubFailed(str(wal))
 
 
 # --- After the vote ----------------------------------------------------------------------
@@ -936,6 +1075,42 @@ def recount(motion_id: int) -> dict[str, Any]:
     }
 
 
+def closed_motion_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Motion.id).where(Motion.status == "closed").order_by(Motion.id)
+        )
+    )
+
+
+def check_against_record(motion_id: int) -> list[str]:
+    """What does not agree about a closed vote: its ballots recounted, its frozen result and
+    the `vote.closed` entry of the audit chain. Empty when all three say the same."""
+    motion = db.session.get(Motion, motion_id)
+    if motion is None or motion.result is None:
+        return [f"motion {motion_id}: no frozen result"]
+    problems = []
+    again = recount(motion_id)
+    if not again["matches"]:
+        problems.append(f"motion {motion_id}: its ballots counted again give another result")
+    if not again["digest_matches"]:
+        problems.append(f"motion {motion_id}: its ballots are not those it was counted from")
+    entry = audit.decision_of("vote.closed", f"motion:{motion_id}")
+    if entry is None:
+        problems.append(f"motion {motion_id}: no vote.closed entry in the audit chain")
+        return problems
+    recorded = entry.data.get("result") or {}
+    for key, value in motion.result.items():
+        if recorded.get(key) != value:
+            problems.append(
+                f"motion {motion_id}: its result's {key!r} differs from the audit chain's"
+            )
+            break
+    if entry.data.get("ballots_sha256") != motion.ballots_digest:
+        problems.append(f"motion {motion_id}: its ballots' digest differs from the audit chain's")
+    return problems
+
+
 # --- The housekeeper ---------------------------------------------------------------------
 
 #: What the housekeeper runs for voting: closing on time, progress, scrubbing, the sweep.
@@ -944,6 +1119,7 @@ TASKS = housekeeping.Tasks(
     publish_progress=publish_progress,
     scrub=scrub_linked_ballots,
     open_deadlines=open_deadlines,
+    forget_keys=forget_stale_keys,
 )
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
+from server import storage
 from server.accounts.models import User
 from server.api import jsonable
 from server.councils import services as councils
@@ -155,6 +152,7 @@ def build_sheet(actor: User, motion_id: int) -> ResultSheet:
         secret=motion.secret,
         generated_at=vn_time(utcnow()),
         ballots_digest=motion.ballots_digest or "",
+        audit_hash=motion.audit_hash or "",
     )
 
 
@@ -167,14 +165,11 @@ def result_sheet_pdf(actor: User, motion_id: int) -> tuple[bytes, str]:
     """
     sheet = build_sheet(actor, motion_id)
     key = hashlib.sha256(repr(replace(sheet, generated_at="")).encode()).hexdigest()[:32]
-    path = Path(current_app.config["STORAGE_DIR"]) / "result-sheets" / f"{motion_id}-{key}.pdf"
+    path = storage.root() / "result-sheets" / f"{motion_id}-{key}.pdf"
     if path.exists():
         return path.read_bytes(), _filename(motion_id)
     pdf = compose_pdf(result_sheet_pdf_args(sheet), failed="result_sheet_failed")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(pdf)
-    os.replace(partial, path)
+    storage.write_file(path, pdf)
     return pdf, _filename(motion_id)
 
 

@@ -82,8 +82,11 @@ def client_build() -> Path:
     return DIST
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One browser for the browser tests. Package scope: Playwright's synchronous API keeps an
+    asyncio loop running in this thread while it is open, and code after these tests that
+    calls asyncio.run (pyHanko's synchronous wrappers) would fail."""
     if not Path(CHROMIUM).is_file():
         service_missing(f"Chromium not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -123,7 +126,7 @@ class Watch:
 
     name: str
     problems: list[str] = field(default_factory=list)
-    #: (method, path prefix, status) answers a test expects, e.g. ("GET", "/api/me", 401).
+    #: (method, path prefix, status) answers a test expects, e.g. ("GET", "/api/meetings", 401).
     expected: list[tuple[str, str, int]] = field(default_factory=list)
     #: The test takes the server away on purpose: refused connections are expected.
     outage: bool = False
@@ -136,7 +139,8 @@ class Watch:
 def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
     """open_page(name, viewport=LANDSCAPE, path="/", clock=False) -> a Page of its own context.
 
-    Before login the client asks /api/me and gets 401: that one is expected everywhere.
+    Before login the client asks /api/me, which answers 200 with no user: nothing on a page
+    that nobody logged in to yet is an error.
     """
     contexts: list[tuple[Any, Watch]] = []
 
@@ -151,7 +155,6 @@ def open_page(browser: Any, server: LiveServer) -> Iterator[Callable[..., Any]]:
         )
         context.set_default_timeout(10_000)
         watch = Watch(name)
-        watch.allow("GET", "/api/me", 401)
         page = context.new_page()
         page.watch = watch
 

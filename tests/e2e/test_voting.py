@@ -109,6 +109,14 @@ def check_display_result(display: Any, staff: Tablet, motion_id: int) -> dict[st
         expect(row.locator(".hall-result-percent")).to_have_text(f"{text}%")
     verdict = "ĐƯỢC THÔNG QUA" if result["passed"] else "KHÔNG ĐƯỢC THÔNG QUA"
     expect(section.locator(".vote-verdict")).to_have_text(verdict)
+    # The hash of the close's audit entry, as the room sees it (a rewritten chain lacks it).
+    audit_hash = staff.api("GET", f"/api/motions/{motion_id}").json()["audit_hash"]
+    assert audit_hash
+    shown = section.locator(".hall-audit")
+    expect(shown).to_have_attribute("data-audit-hash", audit_hash)
+    expect(shown.locator("code")).to_have_text(
+        " ".join(audit_hash[i : i + 4] for i in range(0, 16, 4)), use_inner_text=True
+    )
     for key in ("yes", "no", "abstain", "not_voted"):
         bar = section.locator(f".hall-row-{key} svg.hall-bar rect.vote-bar-{key}")
         width = float(bar.get_attribute("width") or "nan")
@@ -156,6 +164,21 @@ def run_sitting(open_page: Any, server: LiveServer, members: Members, chair_api:
     expect(display.locator(".hall-item-title")).to_contain_text(item["title"])
     expect(chair.locator(".chair-motions")).to_contain_text(demo_motion["title"])
     display_screenshots(display, "vote-display-item")
+
+    # The session is in progress: its electorate is frozen, and a change the administrator
+    # makes to it reaches the chair's console at once.
+    admin = Tablet(server.url, "admin")
+    council_id = state["meeting"]["council_id"]
+    changed = admin.api(
+        "PATCH", f"/api/councils/{council_id}/members/{members[50].user['id']}", json={"seat": 99}
+    )
+    admin.close()
+    assert changed.status_code == 200, changed.text
+    banner = chair.locator("#electorate-changes")
+    expect(banner).to_contain_text(members[50].user["full_name"])
+    expect(banner).to_contain_text("99")
+    chair.evaluate("window.scrollTo(0, 0)")
+    screenshots(chair, "vote-chair-electorate-changed")
 
     # Three tablets; two check in now, the third only once the ballot is up.
     tablets = {n: delegate_tablet(open_page, f"delegate{n:02d}") for n in (1, 2, 3)}

@@ -44,6 +44,7 @@ def upload(
     data: bytes | None,
     *,
     filename: str = "to-trinh.pdf",
+    headers: dict[str, str] | None = None,
     **fields: Any,
 ) -> Any:
     """POST a multipart upload, encoded in memory (Werkzeug's test client would spool a large
@@ -58,6 +59,7 @@ def upload(
         f"/api/agenda/{item_id}/documents",
         data=body,
         content_type=f"multipart/form-data; boundary={boundary}",
+        headers=headers or {},
     )
 
 

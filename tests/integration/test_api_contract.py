@@ -80,12 +80,12 @@ def test_bad_json_is_400(client):
 
 
 def test_too_large_is_json_413(app, client):
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+    app.config["MAX_BODY_BYTES"] = 1024
     response = client.post(
         "/api/auth/login", data=io.BytesIO(b"x" * 4096), content_type="application/json"
     )
     assert response.status_code == 413
-    assert response.json["error"]["code"] == "payload_too_large"
+    assert response.json["error"]["code"] == "body_too_large"
 
 
 def test_missing_record_is_404(login):

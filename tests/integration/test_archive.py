@@ -7,11 +7,22 @@ import json
 import zipfile
 from pathlib import Path
 
+import pymupdf
 import pytest
 
-from server.ops.archive import MANIFEST, sha256_bytes
+from server.documents import processing
+from server.ops.archive import MANIFEST, ORIGINALS, sha256_bytes
+from server.pdf import safety
 from server.pdf.compose import extract_text
+from tests.integration.documents_helpers import item_ids, upload, vietnamese_pdf, wait_for
 from tests.integration.test_voting import Hall
+from tests.unit.test_pdf_corpus import CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _settle(app):
+    yield
+    assert processing.wait_idle(120)
 
 
 @pytest.fixture
@@ -80,7 +91,10 @@ def test_archive_of_a_closed_session_verifies(app, hall, tmp_path):
         entry = next(d for d in index if d["title"] == doc_title)
         assert zf.read(entry["document"]).startswith(b"%PDF")
         assert sha256_bytes(zf.read(entry["document"])) == entry["pdf_sha256"]
-        assert sha256_bytes(zf.read(entry["original"])) == entry["original_sha256"]
+        # The uploads as received stay on the server unless asked for (--with-originals).
+        assert entry["original"] is None
+        assert len(entry["original_sha256"]) == 64
+        assert manifest["unsanitised_originals"] is False
 
         motions = json.loads(zf.read("votes/motions.json"))["motions"]
         voted = next(m for m in motions if m["id"] == motion_id)
@@ -177,16 +191,115 @@ def test_a_missing_stored_file_fails_the_command(app, hall, tmp_path):
         from server.documents.models import Document
         from server.extensions import db
 
-        sha = db.session.get(Document, doc["id"]).original_sha256
-        storage.original_path(sha).unlink()
+        row = db.session.get(Document, doc["id"])
+        storage.pdf_path(row.pdf_sha256).unlink()
+        storage.original_path(row.original_sha256).unlink()
     output = tmp_path / "partial.zip"
     made = run(app, "archive", str(hall.meeting_id), "--force", "--output", str(output))
     assert made.exit_code != 0
-    assert "original.pdf: the stored file" in made.output
+    assert "document.pdf: the stored file" in made.output
+    assert "original.pdf" not in made.output  # not asked for: not missed
     assert "not a complete record" in made.output
     with zipfile.ZipFile(output) as zf:
         manifest = json.loads(zf.read(MANIFEST))
     assert any("is missing" in w for w in manifest["warnings"])
+    asked = run(
+        app, "archive", str(hall.meeting_id), "--force", "--with-originals", "--output", str(output)
+    )
+    assert asked.exit_code != 0
+    assert "original.pdf: the stored file" in asked.output
+
+
+#: What must never reach the archive's readers (server/pdf/safety.py knows more names).
+ACTIVE = {"JS", "JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles"}
+
+
+def hostile_pdf() -> bytes:
+    """A Vietnamese submission carrying JavaScript run on opening, a link that launches a
+    program and an embedded executable."""
+    doc = pymupdf.open("pdf", vietnamese_pdf(2, marker="Tờ trình kèm mã lệnh"))
+    doc.embfile_add("payload.exe", b"MZ" + bytes(64), filename="payload.exe")
+    doc[0].insert_link(
+        {"kind": pymupdf.LINK_LAUNCH, "from": pymupdf.Rect(50, 50, 200, 80), "file": "cmd.exe"}
+    )
+    script = doc.get_new_xref()
+    doc.update_object(script, "<< /S /JavaScript /JS (app.alert\\('mở'\\);) >>")
+    doc.xref_set_key(doc.pdf_catalog(), "OpenAction", f"{script} 0 R")
+    data: bytes = doc.tobytes()
+    doc.close()
+    return data
+
+
+def active_content(pdf: bytes) -> set[str]:
+    """The active names found object by object in a PDF, and "attachment" for embedded files."""
+    with pymupdf.open("pdf", pdf) as doc:
+        found = set().union(*safety.scan(doc).values()) & ACTIVE
+        return found | ({"attachment"} if doc.embfile_count() else set())
+
+
+def test_the_archive_holds_the_sanitised_documents(app, login, demo_meeting_id, tmp_path):
+    """What the tablets got goes into the archive; the uploads as received, with their
+    scripts and attachments, only behind --with-originals, in a folder named for them."""
+    secretary = login("secretary")
+    item = item_ids(secretary, demo_meeting_id)[1]
+    uploads = {
+        "to-trinh-ma-lenh.pdf": hostile_pdf(),
+        "160F-2019.pdf": (CORPUS / "160F-2019.pdf").read_bytes(),  # JavaScript
+        "attachment.pdf": (CORPUS / "attachment.pdf").read_bytes(),  # an embedded file
+    }
+    for data in uploads.values():
+        assert active_content(data)
+    series: dict[int, str] = {}
+    for name, data in uploads.items():
+        response = upload(secretary, item, data, filename=name, title=f"Tệp thử {name}")
+        assert response.status_code == 202, response.json
+        wait_for(secretary, response.json["id"])
+        assert secretary.post(f"/api/documents/{response.json['id']}/publish").status_code == 200
+        series[response.json["id"]] = name
+    closed = secretary.patch(f"/api/meetings/{demo_meeting_id}", json={"status": "closed"})
+    assert closed.status_code == 200, closed.json
+
+    output = tmp_path / "session.zip"
+    made = run(app, "archive", str(demo_meeting_id), "--output", str(output))
+    assert made.exit_code == 0, made.output
+    assert "UNSANITISED" not in made.output
+    with zipfile.ZipFile(output) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read(MANIFEST))
+        assert manifest["unsanitised_originals"] is False
+        assert not [n for n in names if "original" in n]
+        index = {d["id"]: d for d in json.loads(zf.read("documents/index.json"))["documents"]}
+        for doc_id in series:
+            assert index[doc_id]["original"] is None
+            assert index[doc_id]["document"] in names
+        for name in names:
+            data = zf.read(name)
+            for token in (b"/JavaScript", b"/JS ", b"/Launch", b"/EmbeddedFile"):
+                assert token not in data, (name, token)
+            if name.endswith(".pdf"):
+                assert active_content(data) == set(), name
+    assert run(app, "verify-archive", str(output)).exit_code == 0
+
+    with_originals = tmp_path / "staff.zip"
+    made = run(
+        app, "archive", str(demo_meeting_id), "--with-originals", "--output", str(with_originals)
+    )
+    assert made.exit_code == 0, made.output
+    assert "UNSANITISED" in made.output
+    with zipfile.ZipFile(with_originals) as zf:
+        names = zf.namelist()
+        assert json.loads(zf.read(MANIFEST))["unsanitised_originals"] is True
+        assert "TỆP GỐC CHƯA LÀM SẠCH" in zf.read(f"{ORIGINALS}/README.txt").decode()
+        index = {d["id"]: d for d in json.loads(zf.read("documents/index.json"))["documents"]}
+        for doc_id, name in series.items():
+            entry = index[doc_id]
+            assert entry["original"] == f"{ORIGINALS}/{entry['series_id']}-v1/original.pdf"
+            assert zf.read(entry["original"]) == uploads[name]
+            assert sha256_bytes(uploads[name]) == entry["original_sha256"]
+            assert active_content(zf.read(entry["document"])) == set()
+        # Every original, and nothing else, is in the folder named for them.
+        assert all(n.startswith(f"{ORIGINALS}/") for n in names if n.endswith("original.pdf"))
+    assert run(app, "verify-archive", str(with_originals)).exit_code == 0
 
 
 def test_bad_input_is_refused_in_plain_words(app, tmp_path):

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from server import create_app
 from server.accounts.models import User
 from server.audit import service as audit
-from server.config import DEFAULT_SECRET_KEY
 from server.extensions import db
 from server.startup import check_deployment
 from tests.conftest import app_config
@@ -37,8 +36,16 @@ def test_demo_names_are_vietnamese_and_distinct(app):
     assert any("ư" in n or "ơ" in n or "Đ" in n or "ă" in n for n in names)
 
 
-def test_users_create_and_set_password(app, api):
+def test_users_create_councils_and_set_password(app, api):
     runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["councils", "create", "Hội đồng nhân dân xã Ea Tu", "--level", "commune"]
+    )
+    assert result.exit_code == 0, result.output
+    council_id = int(result.output.split("council ")[1].split(":")[0])
+    listed = runner.invoke(args=["councils", "list"])
+    assert f"{council_id}\tcommune\tHội đồng nhân dân xã Ea Tu" in listed.output
+
     result = runner.invoke(
         args=[
             "users",
@@ -46,12 +53,21 @@ def test_users_create_and_set_password(app, api):
             "thuky2",
             "--full-name",
             "Phạm Thị Lan",
+            "--password",
+            "mật-khẩu-dài-1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=[
+            "councils",
+            "add-member",
+            str(council_id),
+            "thuky2",
             "--role",
             "secretary",
             "--role",
             "guest",
-            "--password",
-            "mật-khẩu-dài-1",
         ]
     )
     assert result.exit_code == 0, result.output
@@ -64,20 +80,28 @@ def test_users_create_and_set_password(app, api):
     assert api.login("thuky2", "khác-hẳn-2").status_code == 200
 
     dup = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "thuky2",
-            "--full-name",
-            "X",
-            "--role",
-            "guest",
-            "--password",
-            "whatever-long",
-        ]
+        args=["users", "create", "thuky2", "--full-name", "X", "--password", "whatever-long"]
     )
     assert dup.exit_code != 0
     assert "already taken" in dup.output
+
+    admin = runner.invoke(
+        args=["users", "create", "quantri", "--full-name", "Q", "--admin", "--password", "x" * 12]
+    )
+    assert admin.exit_code == 0
+    assert api.login("quantri", "x" * 12).json["user"]["roles"] == ["admin"]
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.text("SELECT action FROM audit_entries ORDER BY id DESC LIMIT 5")
+        ).all()
+    # Every change made from the command line is in the audit log, in order.
+    assert actions[::-1] == [
+        "council.created",
+        "user.created",
+        "membership.added",
+        "password.set",
+        "user.created",
+    ]
 
 
 def test_audit_verify_finds_the_first_forged_entry(app, database_url):
@@ -109,12 +133,12 @@ def test_audit_verify_finds_the_first_forged_entry(app, database_url):
     assert "broken at entry 4" in result.output
 
 
-def test_production_refuses_default_secret(tmp_path):
+def test_production_refuses_a_short_secret(tmp_path):
     config = app_config(
         f"sqlite:///{tmp_path / 'x.db'}",
         tmp_path,
         DEPLOYMENT="production",
-        SECRET_KEY=DEFAULT_SECRET_KEY,
+        SECRET_KEY="short",
     )
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config)

@@ -6,6 +6,7 @@ import io
 
 import pymupdf
 import pytest
+import sqlalchemy as sa
 
 from server.pdf import safety
 from server.pdf.compose import extract_text
@@ -376,6 +377,86 @@ def test_confidential_pages_are_stamped_for_each_reader(login, demo_meeting_id):
     assert first.data != second.data
     again = login("delegate01").get(path, headers=WEBP)
     assert again.headers["ETag"] == first.headers["ETag"]
+    # No cache keeps a stamped page: not the browser's, not the next user's tablet.
+    assert first.headers["Cache-Control"] == "private, no-store"
+
+
+#: Words only the demo's confidential document holds (its table of offences).
+SECRET_WORDS = "pham phap hinh su"
+
+
+def test_confidential_text_follows_the_download_rule(app, login, demo_meeting_id):
+    """Whoever's download of a document answers 403 gets 403 from its page text and from a
+    search in it, and no search finds a snippet of it; whoever may download gets the text."""
+    docs = demo_documents(login("secretary"), demo_meeting_id)
+    public = next(d for d in docs if d["kind"] == "main" and not d["confidential"])
+    secret = next(d for d in docs if d["confidential"])
+    with app.app_context():
+        from server.documents.models import DocumentPage
+        from server.extensions import db
+
+        # The words searched for are really on the confidential document's pages.
+        texts = db.session.scalars(
+            sa.select(DocumentPage.text).where(DocumentPage.document_id == secret["id"])
+        )
+        assert any("Phạm pháp hình sự" in text for text in texts)
+
+    search = f"/api/meetings/{demo_meeting_id}/search"
+    for username in ("guest", "delegate01", "chair", "secretary", "admin"):
+        user = login(username)
+        for doc, allowed in ((public, True), (secret, False)):
+            download = user.get(f"/api/documents/{doc['id']}/download", buffered=True)
+            text = user.get(f"/api/documents/{doc['id']}/pages/1/text")
+            # A page that does not exist: refused before the page is looked up.
+            missing = user.get(f"/api/documents/{doc['id']}/pages/9999/text")
+            scoped = user.get(search, query_string={"q": "nghị quyết", "document_id": doc["id"]})
+            assert download.status_code == (200 if allowed else 403), (username, doc["id"])
+            if allowed:
+                assert text.status_code == 200, (username, text.json)
+                assert text.json["watermark"] is None
+                assert text.json["words"]
+                assert missing.status_code == 404
+                assert scoped.status_code == 200
+                assert {r["document_id"] for r in scoped.json["results"]} <= {doc["id"]}
+            else:
+                for refused in (text, missing, scoped):
+                    assert refused.status_code == 403, (username, refused.json)
+                    assert refused.json["error"]["code"] == "document_confidential"
+                    assert refused.json["error"]["message"]
+        found = user.get(search, query_string={"q": SECRET_WORDS, "limit": 100})
+        assert found.status_code == 200
+        assert secret["id"] not in {r["document_id"] for r in found.json["results"]}, username
+        broad = user.get(search, query_string={"q": "năm 2026", "limit": 100}).json["results"]
+        assert broad
+        assert secret["id"] not in {r["document_id"] for r in broad}
+    english = login("delegate01").get(
+        f"/api/documents/{secret['id']}/pages/1/text", headers={"Accept-Language": "en"}
+    )
+    assert "cannot be downloaded, nor its text" in english.json["error"]["message"]
+
+
+def test_page_text_carries_the_stamp_of_the_page_images(app, login, demo_meeting_id, monkeypatch):
+    """The text answer names its reader exactly as the page images do: should the rule let
+    someone take a confidential document's text, it comes stamped like its pages."""
+    from server.accounts import services as accounts
+    from server.documents import services
+    from server.documents.models import Document
+
+    secret = next(
+        d for d in demo_documents(login("secretary"), demo_meeting_id) if d["confidential"]
+    )
+    delegate = login("delegate02")
+    assert delegate.get(f"/api/documents/{secret['id']}/pages/1/text").status_code == 403
+    monkeypatch.setattr(Document, "extractable", property(lambda doc: True))
+    text = delegate.get(f"/api/documents/{secret['id']}/pages/1/text")
+    assert text.status_code == 200
+    stamp = text.json["watermark"]
+    with app.app_context():
+        user = accounts.find_user("delegate02")
+        image = services.page_image(user, secret["id"], 1, width=480, dpr=1, fmt="png")
+        assert image.watermark == stamp
+        assert user.full_name in stamp
+        assert "delegate02" in stamp
 
 
 def test_publishing_late_warns_the_secretariat(app, login):

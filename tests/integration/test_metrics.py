@@ -11,7 +11,8 @@ from tests.integration.test_voting import Hall
 
 
 def scrape(client) -> dict[str, float]:
-    response = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    client.application.config["METRICS_ALLOW"] = ["10.9.0.5"]
+    response = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.9.0.5"})
     assert response.status_code == 200
     return {
         sample.name: sample.value

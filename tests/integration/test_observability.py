@@ -21,10 +21,10 @@ def test_access_log_carries_request_id_and_status(client, caplog):
 
     caplog.handler.addFilter(RequestIdFilter())
     with caplog.at_level(logging.INFO, logger="server.access"):
-        client.get("/api/me", headers={"X-Request-ID": "req-0000001"})
+        client.get("/api/meetings", headers={"X-Request-ID": "req-0000001"})
     record = next(r for r in caplog.records if r.name == "server.access")
     assert record.status == 401
-    assert record.path == "/api/me"
+    assert record.path == "/api/meetings"
 
 
 def test_json_log_lines(capsys):
@@ -49,14 +49,11 @@ def test_json_log_lines(capsys):
     assert data["status"] == 200
 
 
-def test_metrics_from_loopback_only(app, client):
+def test_metrics_only_with_the_token_or_from_an_allowed_address(app, client):
+    """Loopback alone is not trusted: behind a proxy on the same host, everyone is loopback."""
     client.get("/healthz")
-    local = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"})
-    assert local.status_code == 200
-    assert "council_http_requests_total" in local.text
-    assert "council_connected_sockets" in local.text
-    remote = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
-    assert remote.status_code == 404
+    for address in ("127.0.0.1", "::1", "10.1.2.3"):
+        assert client.get("/metrics", environ_base={"REMOTE_ADDR": address}).status_code == 404
     app.config["METRICS_TOKEN"] = "s3cret-token"
     with_token = client.get(
         "/metrics",
@@ -64,3 +61,11 @@ def test_metrics_from_loopback_only(app, client):
         headers={"Authorization": "Bearer s3cret-token"},
     )
     assert with_token.status_code == 200
+    assert "council_http_requests_total" in with_token.text
+    assert "council_connected_sockets" in with_token.text
+    wrong = client.get(
+        "/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}, headers={"Authorization": "Bearer x"}
+    )
+    assert wrong.status_code == 404
+    app.config["METRICS_ALLOW"] = ["10.9.0.5"]
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.9.0.5"}).status_code == 200

@@ -1,16 +1,27 @@
-"""Secret votes: after close, nothing in the database links a ballot to its voter."""
+"""Secret votes: after close, nothing in the database, its files or the logs links a ballot
+to its voter."""
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
+import os
 import re
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from server.accounts.models import User
 from server.audit.models import AuditEntry
 from server.events.models import MeetingEvent
 from server.extensions import db
+from server.voting import secrecy
 from server.voting import services as voting
 from server.voting.models import Ballot
 from tests.integration.test_voting import Hall
@@ -176,3 +187,209 @@ def test_secret_result_sheet_and_non_voters_name_nobody(hall):
     answer = hall.chair.get(f"/api/motions/{motion['id']}/non-voters").json
     assert answer["non_voters"] is None
     assert (answer["cast"], answer["not_voted"], answer["eligible_not_voted"]) == (10, 40, 30)
+
+
+# --- What lies on disk -------------------------------------------------------------------
+
+
+def _wait(done: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _bytes_under(*roots: Path) -> bytes:
+    return b"".join(
+        p.read_bytes()
+        for root in roots
+        if root.exists()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    )
+
+
+def _sqlite_files(database_url: str) -> tuple[Path, Path]:
+    path = Path(sa.make_url(database_url).database or "")
+    return path, Path(f"{path}-wal")
+
+
+def _postgres_files(app, request) -> bytes:
+    """This database's files and the server's write-ahead log, after a checkpoint."""
+    server = request.getfixturevalue("postgres_server")
+    with app.app_context():
+        oid = db.session.execute(
+            sa.text("SELECT oid FROM pg_database WHERE datname = current_database()")
+        ).scalar_one()
+        db.session.rollback()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("CHECKPOINT")
+    return _bytes_under(server.datadir / "base" / str(oid), server.datadir / "pg_wal")
+
+
+def test_a_closed_secret_vote_leaves_no_readable_link_on_disk(
+    hall, app, database_url, request, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    sqlite = database_url.startswith("sqlite")
+    hall.check_in(range(1, 41))
+    motion = hall.opened(secret=True)
+    mid = motion["id"]
+    cast = {n: ("yes", "no", "abstain")[n % 3] for n in range(1, 21)}
+    for n, choice in cast.items():
+        assert hall.vote(n, mid, choice=choice).status_code == 200
+    # A changed ballot is sealed again.
+    assert hall.vote(1, mid, choice="abstain").json["changed"] is True
+    cast[1] = "abstain"
+
+    # While open: the motion's key is in a file of its own, readable by the server only ...
+    keys = Path(app.config["BALLOT_KEYS_DIR"])
+    key_file = keys / f"motion-{mid}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert keys.stat().st_mode & 0o777 == 0o700
+    key = key_file.read_bytes()
+    # ... and each linked row holds a sealed ballot, all of one length, no choice.
+    with app.app_context():
+        stored = dict(
+            db.session.execute(
+                sa.select(Ballot.user_id, Ballot.value).where(Ballot.motion_id == mid)
+            ).all()
+        )
+    assert len(stored) == len(cast)
+    assert all(set(value) == {"sealed"} for value in stored.values())
+    assert len({len(value["sealed"]) for value in stored.values()}) == 1
+    sealed = [value["sealed"].encode() for value in stored.values()]
+    # Those rows open with the key, for their own voter only.
+    first, second = hall.uid(2), hall.uid(3)
+    assert secrecy.unseal(key, mid, first, stored[first]) == {"choice": cast[2]}
+    with pytest.raises(secrecy.SealBroken):
+        secrecy.unseal(key, mid, second, stored[first])
+    # The search below finds them while they are there.
+    if sqlite:
+        database, wal = _sqlite_files(database_url)
+        before = database.read_bytes() + wal.read_bytes()
+    else:
+        before = _postgres_files(app, request)
+    assert all(s in before for s in sealed)
+
+    result = hall.close(mid).json["result"]
+    assert (result["yes"], result["no"], result["abstain"]) == (
+        sum(c == "yes" for c in cast.values()),
+        sum(c == "no" for c in cast.values()),
+        sum(c == "abstain" for c in cast.values()),
+    )
+    # The key is destroyed once the close commits: nothing can open a sealed row any more.
+    assert not key_file.exists()
+    with pytest.raises(secrecy.KeyMissing):
+        secrecy.BallotKeys(keys).key(mid)
+
+    if sqlite:
+        # The write-ahead log is checkpointed and emptied; deleted rows were overwritten.
+        _wait(lambda: not wal.exists() or wal.stat().st_size == 0)
+        after = database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        assert not [s for s in sealed if s in after]
+    else:
+        # PostgreSQL's WAL (and its archives and replicas) keep the sealed rows
+        # (docs/security.md): their key is what is gone.
+        after = _postgres_files(app, request)
+    instance = Path(app.config["STORAGE_DIR"]).parent
+    everything = after + _bytes_under(instance)
+    for form in (key, key.hex().encode(), base64.b64encode(key)):
+        assert form not in everything
+
+    # Nothing logged names a choice or carries a sealed ballot.
+    logged = "\n".join(r.getMessage() + json.dumps(r.__dict__, default=str) for r in caplog.records)
+    assert "abstain" not in logged
+    assert not [s for s in sealed if s.decode() in logged]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_scrub_a_reader_blocks_fails_loudly_then_succeeds(
+    hall, app, database_url, monkeypatch, caplog
+):
+    hall.check_in(range(1, 41))
+    motion = hall.opened(secret=True)
+    for n in range(1, 6):
+        hall.vote(n, motion["id"], choice="yes")
+    database, wal = _sqlite_files(database_url)
+    # Another process reading: its snapshot keeps the log from being emptied.
+    reader = sqlite3.connect(database, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballots").fetchone()
+    monkeypatch.setattr(voting, "SCRUB_PAUSE_SECONDS", 0.01)
+    monkeypatch.setattr(voting, "SCRUB_ATTEMPTS", 3)
+    with app.app_context():
+        voting.close_vote(db.session.get(User, hall.ids["chair"]), motion["id"])
+        db.session.commit()
+        with caplog.at_level(logging.ERROR), pytest.raises(voting.ScrubFailed):
+            voting.scrub_linked_ballots()
+    assert "could not be cleared after 3 tries" in caplog.text
+    assert wal.stat().st_size > 0
+    reader.execute("COMMIT")
+    reader.close()
+    with app.app_context():
+        voting.scrub_linked_ballots()
+    assert wal.stat().st_size == 0
+
+
+def test_a_key_left_behind_is_destroyed_by_the_sweep(hall, app):
+    hall.check_in(range(1, 41))
+    motion = hall.opened(secret=True)
+    keys = secrecy.BallotKeys(Path(app.config["BALLOT_KEYS_DIR"]))
+    # A key whose vote is gone (a crash between the close's commit and the key's removal),
+    # and one that is still being opened (young): only the first goes.
+    keys.create(999_001)
+    keys.create(999_002)
+    old = time.time() - voting.KEY_GRACE_SECONDS - 1
+    os.utime(keys.directory / "motion-999001.key", (old, old))
+    with app.app_context():
+        voting.forget_stale_keys()
+    assert keys.motion_ids() == sorted([motion["id"], 999_002])
+
+
+def test_a_backup_taken_while_a_secret_vote_is_open_carries_no_link(hall, app, tmp_path):
+    from server.ops import backup
+
+    hall.check_in(range(1, 41))
+    motion = hall.opened(secret=True)
+    mid = motion["id"]
+    for n in range(1, 11):
+        assert hall.vote(n, mid, choice=("yes", "no")[n % 2]).status_code == 200
+    key = (Path(app.config["BALLOT_KEYS_DIR"]) / f"motion-{mid}.key").read_bytes()
+    recipient = backup.new_identity(tmp_path / "operator.key")
+    with app.app_context():
+        source = backup.Target(db.engine.url, Path(app.config["STORAGE_DIR"]))
+        backup.create_backup(source, tmp_path / "b.tar.age", backup.parse_recipients([recipient]))
+    into = tmp_path / "opened"
+    manifest = backup.verify_backup(
+        tmp_path / "b.tar.age", backup.load_identities(tmp_path / "operator.key"), into
+    )
+    # The key is in no file of the backup: the ballots in it stay sealed for good.
+    everything = _bytes_under(into)
+    for form in (key, key.hex().encode(), base64.b64encode(key)):
+        assert form not in everything
+    if manifest["engine"] == "sqlite":
+        copy = sqlite3.connect(into / "database.sqlite")
+        values = [
+            json.loads(v)
+            for (v,) in copy.execute("SELECT value FROM ballots WHERE motion_id = ?", (mid,))
+        ]
+        copy.close()
+    else:
+        sql = subprocess.run(
+            [
+                backup._pg_tool("pg_restore"),
+                "--data-only",
+                "--table=ballots",
+                "--file=-",
+                str(into / "database.pgdump"),
+            ],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        rows = [line.split("\t") for line in sql.splitlines() if line.startswith(f"{mid}\t")]
+        values = [json.loads(r[2]) for r in rows]
+    assert len(values) == 10
+    assert all(set(v) == {"sealed"} for v in values)

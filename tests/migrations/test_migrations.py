@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 import flask_migrate
@@ -106,3 +107,28 @@ def test_folded_page_text_is_filled_in_for_pages_indexed_before(
             db.engine.dispose()
     finally:
         postgres_server.drop_database(name)
+
+
+def test_names_typed_in_nfd_before_are_made_nfc(empty_app):
+    """Rows written before input was normalised are rewritten in NFC on upgrade."""
+    from server.accounts import services as accounts
+    from server.councils import services as councils
+
+    nfd = unicodedata.normalize("NFD", "Nguyễn Văn Sáu")
+    with empty_app.app_context():
+        flask_migrate.upgrade(revision="e3b9c04f71a2")
+        user = accounts.create_user("sau", nfd, password=None)
+        council = councils.create_council(None, unicodedata.normalize("NFD", "HĐND xã Ea Tu"))
+        db.session.commit()
+        ids = (user.id, council.id)
+        db.session.remove()
+        flask_migrate.upgrade()
+        name = db.session.execute(
+            sa.text("SELECT full_name FROM users WHERE id = :i"), {"i": ids[0]}
+        )
+        assert name.scalar() == "Nguyễn Văn Sáu"
+        council_name = db.session.execute(
+            sa.text("SELECT name FROM councils WHERE id = :i"), {"i": ids[1]}
+        )
+        assert council_name.scalar() == "HĐND xã Ea Tu"
+        db.session.remove()

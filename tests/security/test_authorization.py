@@ -1,11 +1,16 @@
-"""The authorization matrix: every API operation, called by every kind of caller.
+"""The authorization matrix: every API operation and socket event, called by every caller.
 
 One table (`MATRIX`) gives, for each operationId, how to build a valid request and the
-status each caller must get. The test walks the OpenAPI document, so a new operation
-without an entry here fails. Callers: anonymous, a guest, a delegate of the council, a
-delegate of another council ("outsider"), the hall display, the chair, the secretary and an
-admin. Each operation runs in its own fresh database; the request is rebuilt for every caller
-(fresh targets), so one caller's success cannot change another's answer.
+status each caller must get; `SOCKET_MATRIX` does the same for the Socket.IO events. The
+test walks the OpenAPI document, so a new operation without an entry here fails. Callers:
+anonymous, a guest, a delegate of the council, a delegate of another council ("outsider"),
+the hall display, the chair, the secretary and an admin, and two people whose roles belong
+to another council: the chair and secretary of a commune council who are, in the demo
+(province) council, a guest ("chair_elsewhere") and an elected delegate
+("secretary_elsewhere"). Roles belong to a membership, so in the demo council they must be
+answered as the guest and the delegate are. Each operation runs in its own fresh database;
+the request is rebuilt for every caller (fresh targets), so one caller's success cannot
+change another's answer.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 
 from server.accounts import services as accounts
-from server.accounts.models import Role, User
+from server.accounts.models import User
 from server.councils import people
 from server.extensions import db
 from server.meetings import services as meetings
@@ -32,7 +37,18 @@ from server.meetings.models import Meeting
 from tests.conftest import Api
 from tests.factories import PASSWORD, make_council
 
-CALLERS = ("anonymous", "guest", "delegate", "outsider", "display", "chair", "secretary", "admin")
+CALLERS = (
+    "anonymous",
+    "guest",
+    "delegate",
+    "outsider",
+    "chair_elsewhere",
+    "secretary_elsewhere",
+    "display",
+    "chair",
+    "secretary",
+    "admin",
+)
 USERNAMES = {
     "guest": "guest",
     "delegate": "delegate01",
@@ -41,7 +57,11 @@ USERNAMES = {
     "chair": "chair",
     "secretary": "secretary",
     "admin": "admin",
+    "chair_elsewhere": "xa-chair",
+    "secretary_elsewhere": "xa-secretary",
 }
+#: Accounts of the matrix's own making (the others are the demo's, password "demo").
+OWN_ACCOUNTS = {"outsider", "chair_elsewhere", "secretary_elsewhere"}
 
 
 @dataclass
@@ -156,9 +176,19 @@ class Ctx:
 
     def new_user(self) -> int:
         with self._context():
-            user = accounts.create_user(self.unique("tmp"), "Tạm", [Role.GUEST])
+            user = accounts.create_user(self.unique("tmp"), "Tạm")
             db.session.commit()
             return int(user.id)
+
+    def new_member(self) -> int:
+        """A fresh guest of the demo council (removing them touches no electorate)."""
+        from server.councils import services as councils
+
+        user_id = self.new_user()
+        with self._context():
+            councils.set_membership(None, self.council_id, user_id, roles=["guest"])
+            db.session.commit()
+        return user_id
 
     def new_device(self, username: str = "delegate12") -> int:
         with self._context():
@@ -179,8 +209,12 @@ Builder = Callable[[Ctx], Call]
 
 
 def expect(anonymous: int = 401, outsider: int = 404, **others: int) -> Expect:
+    """Staff of another council are, in the demo council, what their membership there says:
+    a guest (chair_elsewhere) and an elected delegate (secretary_elsewhere)."""
     table = {"anonymous": anonymous, "outsider": outsider}
     table.update(others)
+    table.setdefault("chair_elsewhere", table["guest"])
+    table.setdefault("secretary_elsewhere", table["delegate"])
     missing = set(CALLERS) - set(table)
     assert not missing, f"expectation misses {missing}"
     return table
@@ -241,7 +275,8 @@ def members(status: int) -> Expect:
 
 
 def account_managers(status: int) -> Expect:
-    """Managing another user's account: the secretariat of their council and admins."""
+    """Managing another user's account: the secretariat of their council and admins (the
+    secretary of another council manages no one of the demo council)."""
     return expect(
         guest=403,
         delegate=403,
@@ -250,6 +285,21 @@ def account_managers(status: int) -> Expect:
         chair=403,
         secretary=status,
         admin=status,
+        secretary_elsewhere=403,
+    )
+
+
+def admin_only(status: int) -> Expect:
+    return expect(
+        guest=403,
+        delegate=403,
+        outsider=403,
+        display=403,
+        chair=403,
+        secretary=403,
+        admin=status,
+        chair_elsewhere=403,
+        secretary_elsewhere=403,
     )
 
 
@@ -267,15 +317,33 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
         everyone(200),
     ),
     "logout": (lambda c: Call("POST", "/api/auth/logout"), signed_in(200)),
-    "getCurrentUser": (lambda c: Call("GET", "/api/me"), signed_in(200)),
-    "listUsers": (lambda c: Call("GET", "/api/users"), account_managers(200)),
+    "getCurrentUser": (lambda c: Call("GET", "/api/me"), everyone(200)),
+    "confirmDevice": (
+        lambda c: Call("POST", "/api/auth/device/confirm", json={"password": "x"}),
+        signed_in(200),
+    ),
+    # A secretary lists the people of their own councils (another council's secretary gets
+    # theirs, none of the demo council's: tests/integration/test_auth.py).
+    "listUsers": (
+        lambda c: Call("GET", "/api/users"),
+        account_managers(200) | {"secretary_elsewhere": 200},
+    ),
     "createUser": (
         lambda c: Call(
             "POST",
             "/api/users",
-            json={"username": c.unique("newuser"), "full_name": "Người mới", "roles": ["guest"]},
+            json={
+                "username": c.unique("newuser"),
+                "full_name": "Người mới",
+                "council_id": c.council_id,
+                "roles": ["guest"],
+            },
         ),
         account_managers(201),
+    ),
+    "unlockAccount": (
+        lambda c: Call("POST", f"/api/users/{c.uid('delegate10')}/unlock"),
+        account_managers(200),
     ),
     "updateUser": (
         lambda c: Call("PATCH", f"/api/users/{c.uid('delegate10')}", json={"full_name": "Tên mới"}),
@@ -303,6 +371,14 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
     ),
     # --- councils and meetings ---
     "listCouncils": (lambda c: Call("GET", "/api/councils"), signed_in(200)),
+    "createCouncil": (
+        lambda c: Call(
+            "POST",
+            "/api/councils",
+            json={"name": c.unique("Hội đồng nhân dân xã "), "level": "commune"},
+        ),
+        admin_only(201),
+    ),
     "listCouncilMembers": (
         lambda c: Call("GET", f"/api/councils/{c.council_id}/members"),
         readers(200),
@@ -311,9 +387,21 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
         lambda c: Call(
             "POST",
             f"/api/councils/{c.council_id}/members",
-            json={"user_id": c.new_user(), "is_member": False},
+            json={"user_id": c.new_user(), "is_member": False, "roles": ["guest"]},
         ),
         secretariat(201),
+    ),
+    "updateCouncilMember": (
+        lambda c: Call(
+            "PATCH",
+            f"/api/councils/{c.council_id}/members/{c.uid('delegate30')}",
+            json={"group_name": c.unique("Tổ ")},
+        ),
+        secretariat(200),
+    ),
+    "removeCouncilMember": (
+        lambda c: Call("DELETE", f"/api/councils/{c.council_id}/members/{c.new_member()}"),
+        secretariat(200),
     ),
     "listMeetings": (lambda c: Call("GET", "/api/meetings"), signed_in(200)),
     "createMeeting": (
@@ -428,8 +516,9 @@ MATRIX: dict[str, tuple[Builder, Expect]] = {
     "castVote": (
         lambda c: (
             c.check_in(),
+            c.check_in("xa-secretary"),
             Call("POST", f"/api/motions/{c.new_motion('open')}/ballot", json={"choice": "yes"}),
-        )[1],
+        )[2],
         members(200),
     ),
     "closeVote": (
@@ -655,7 +744,15 @@ def annotators(status: int) -> Expect:
 
 def own_annotation(status: int) -> Expect:
     """Only the author reaches an annotation; to anyone else it does not exist."""
-    return expect(guest=404, delegate=status, display=403, chair=404, secretary=404, admin=404)
+    return expect(
+        guest=404,
+        delegate=status,
+        display=404,
+        chair=404,
+        secretary=404,
+        admin=404,
+        secretary_elsewhere=404,
+    )
 
 
 def comment_readers(status: int) -> Expect:
@@ -720,8 +817,9 @@ MATRIX.update(
                     ]
                 },
             ),
-            # A batch answers 200; each change carries its own status (404 for outsiders).
-            annotators(200) | {"outsider": 200},
+            # A batch answers 200; each change carries its own status (404 for outsiders,
+            # 403 for the display).
+            annotators(200) | {"outsider": 200, "display": 200},
         ),
         "listMyAnnotations": (
             lambda c: Call("GET", f"/api/meetings/{c.meeting_id}/annotations"),
@@ -798,9 +896,27 @@ def test_every_operation_has_an_entry(sqlite_app):
 def _client(app: Flask, caller: str) -> Api:
     client = Api(app.test_client())
     if caller != "anonymous":
-        password = PASSWORD if caller == "outsider" else "demo"
+        password = PASSWORD if caller in OWN_ACCOUNTS else "demo"
         assert client.login(USERNAMES[caller], password).status_code == 200
     return client
+
+
+def _staff_elsewhere(app: Flask, demo_council_id: int) -> None:
+    """The chair and secretary of another council, attached to the demo council as a guest
+    and as an elected delegate."""
+    from server.councils import services as councils
+
+    elsewhere = make_council(app, "Hội đồng nhân dân xã Cư Êbur", prefix="xa", members=1)
+    with app.app_context():
+        secretary = accounts.find_user("xa-secretary")
+        assert secretary is not None
+        chair = accounts.create_user("xa-chair", "Chủ tịch HĐND xã", password=PASSWORD)
+        councils.set_membership(None, elsewhere["council_id"], chair.id, roles=["chair"])
+        councils.set_membership(None, demo_council_id, chair.id, roles=["guest"])
+        councils.set_membership(
+            None, demo_council_id, secretary.id, roles=["delegate"], is_member=True, seat=99
+        )
+        db.session.commit()
 
 
 @pytest.mark.parametrize("operation_id", sorted(MATRIX))
@@ -809,6 +925,7 @@ def test_operation(operation_id: str, sqlite_app: Flask, demo_meeting_id_sqlite:
     other = make_council(sqlite_app, prefix="other")
     with sqlite_app.app_context():
         council_id = db.session.get(Meeting, demo_meeting_id_sqlite).council_id
+    _staff_elsewhere(sqlite_app, council_id)
     ctx = Ctx(sqlite_app, demo_meeting_id_sqlite, council_id, other)
     answers = {}
     for caller in CALLERS:
@@ -828,3 +945,91 @@ def demo_meeting_id_sqlite(sqlite_app: Flask) -> int:
         meeting = db.session.query(Meeting).order_by(Meeting.id).first()
         assert meeting is not None
         return int(meeting.id)
+
+
+# --- Socket.IO events ---------------------------------------------------------------------
+
+#: What each caller's socket gets: "refused" (no connection), "ok", or an error code.
+SocketExpect = dict[str, str]
+
+
+def _everyone_connected(answer: str, *, outsider: str | None = None) -> SocketExpect:
+    table = dict.fromkeys(CALLERS, answer)
+    table["anonymous"] = "refused"
+    if outsider is not None:
+        table["outsider"] = outsider
+    return table
+
+
+#: event -> (payload builder, expected answer per caller). `connect` is the handshake itself.
+SOCKET_MATRIX: dict[str, tuple[Callable[[Ctx], Any], SocketExpect]] = {
+    "connect": (lambda c: None, _everyone_connected("ok")),
+    "join": (
+        lambda c: {"meeting_id": c.meeting_id},
+        _everyone_connected("ok", outsider="meeting_not_found"),
+    ),
+    "leave": (lambda c: {"meeting_id": c.meeting_id}, _everyone_connected("ok")),
+    # Any event without a handler answers an error ack (never a silent drop).
+    "*": (lambda c: {"meeting_id": c.meeting_id}, _everyone_connected("unknown_event")),
+}
+
+
+def test_every_socket_event_has_an_entry(sqlite_app: Flask):
+    from server.extensions import socketio
+
+    handled = set(socketio.server.handlers["/"]) - {"disconnect"}
+    assert handled == set(SOCKET_MATRIX), "add the new socket events to SOCKET_MATRIX"
+
+
+@pytest.mark.parametrize("event", sorted(SOCKET_MATRIX))
+def test_socket_event(event: str, sqlite_app: Flask, demo_meeting_id_sqlite: int):
+    from server.extensions import socketio
+
+    build, expected = SOCKET_MATRIX[event]
+    other = make_council(sqlite_app, prefix="other")
+    with sqlite_app.app_context():
+        council_id = db.session.get(Meeting, demo_meeting_id_sqlite).council_id
+    _staff_elsewhere(sqlite_app, council_id)
+    ctx = Ctx(sqlite_app, demo_meeting_id_sqlite, council_id, other)
+    answers: dict[str, str] = {}
+    for caller in CALLERS:
+        client = _client(sqlite_app, caller)
+        sio = socketio.test_client(sqlite_app, flask_test_client=client.client)
+        if not sio.is_connected():
+            answers[caller] = "refused"
+            continue
+        if event == "connect":
+            answers[caller] = "ok"
+        else:
+            name = "no.such.event" if event == "*" else event
+            ack = sio.emit(name, build(ctx), callback=True)
+            answers[caller] = "ok" if ack.get("ok") else ack["error"]["code"]
+        sio.disconnect()
+    assert answers == expected, f"{event}: got {answers}"
+
+
+def test_staff_of_another_council_join_only_their_meetings_as_staff(
+    sqlite_app: Flask, demo_meeting_id_sqlite: int
+):
+    """Joining the demo meeting, the other council's chair gets a guest's state; joining
+    their own council's meeting, a chair's."""
+    from server.extensions import socketio
+
+    with sqlite_app.app_context():
+        council_id = db.session.get(Meeting, demo_meeting_id_sqlite).council_id
+    _staff_elsewhere(sqlite_app, council_id)
+    client = _client(sqlite_app, "chair_elsewhere")
+    sio = socketio.test_client(sqlite_app, flask_test_client=client.client)
+    demo = sio.emit("join", {"meeting_id": demo_meeting_id_sqlite}, callback=True)
+    assert demo["ok"]
+    assert demo["state"]["me"]["can_chair"] is False
+    with sqlite_app.app_context():
+        own_meeting = db.session.scalar(
+            sa.select(Meeting.id)
+            .where(Meeting.title == "Kỳ họp chuyên đề")
+            .order_by(Meeting.id.desc())
+        )
+    own = sio.emit("join", {"meeting_id": own_meeting}, callback=True)
+    assert own["ok"]
+    assert own["state"]["me"]["can_chair"] is True
+    sio.disconnect()

@@ -31,8 +31,13 @@ def test_postgres_restart_under_load(postgres_server, tmp_path: Path):
             while not stop.is_set():
                 try:
                     response = tablet.api("GET", f"/api/meetings/{meeting_id}/state", timeout=10)
-                    answers.append((time.monotonic(), response.status_code, response.json()))
-                except (requests.RequestException, ValueError) as exc:
+                    try:
+                        body = response.json()
+                    except ValueError:  # a bare error page: counted as no answer
+                        body = {"not_json": f"{response.status_code} {response.text[:200]}"}
+                    status = 0 if "not_json" in body else response.status_code
+                    answers.append((time.monotonic(), status, body))
+                except requests.RequestException as exc:
                     answers.append((time.monotonic(), 0, {"exception": repr(exc)}))
                 time.sleep(0.02)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 
 from tests.live import LiveServer, Tablet, prepare_database
@@ -218,10 +219,35 @@ def two_servers(postgres_server, redis_server, tmp_path: Path) -> Iterator[list[
         postgres_server.drop_database(name)
 
 
-def test_two_processes_count_each_ballot_once(two_servers: list[LiveServer]):
+class RedisTraffic:
+    """Every command Redis runs (MONITOR), recorded in a thread until `stop`."""
+
+    def __init__(self, url: str) -> None:
+        self.commands: list[str] = []
+        self._monitor = redis.Redis.from_url(url).monitor()
+        self._monitor.__enter__()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.commands.append(str(self._monitor.next_command()["command"]))
+        except (redis.ConnectionError, OSError, ValueError, AttributeError):
+            return
+
+    def stop(self) -> str:
+        time.sleep(0.5)  # the last events' publications
+        self._monitor.connection.disconnect()
+        self._thread.join(timeout=5)
+        return "\n".join(self.commands)
+
+
+def test_two_processes_count_each_ballot_once(two_servers: list[LiveServer], redis_server):
     first, second = two_servers
     hall = Session(first.url)
     hall.check_in_everyone()
+    traffic = RedisTraffic(redis_server.url)
     watchers = []
     for server, who in ((first, "guest"), (second, "display")):
         tablet = Tablet(server.url, who)
@@ -267,6 +293,13 @@ def test_two_processes_count_each_ballot_once(two_servers: list[LiveServer]):
     events = [w.wait_for("vote.closed") for w in watchers]
     assert events[0]["seq"] == events[1]["seq"]
     assert events[0]["result"]["cast"] == DELEGATES
+    # The events went through Redis; no ballot did, sealed or not, and no one's own vote.
+    seen = traffic.stop()
+    assert "vote.closed" in seen
+    assert "vote.progress" in seen
+    assert '"choice"' not in seen
+    assert "sealed" not in seen
+    assert '"my_vote": {' not in seen
     for tablet in (*tablets.values(), *retries.values(), *watchers, hall_on_second):
         tablet.close()
     hall.close()

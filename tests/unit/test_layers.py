@@ -50,6 +50,7 @@ PURE_MODULES = [
     "server.pdf.result_sheet",
     "server.realtime.presence_rules",
     "server.ops.archive",
+    "server.ops.tls",
     "server.minutes.format",
     "kiosk.config",
 ]

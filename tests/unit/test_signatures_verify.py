@@ -7,6 +7,7 @@ signer would. No part of pyHanko is mocked.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 import subprocess
@@ -552,3 +553,13 @@ def test_status_follows_the_precedence(reasons: list[str], status: str) -> None:
 def test_every_status_is_reachable_from_some_reason() -> None:
     forced = {status for status in REASON_STATUS.values() if status is not None}
     assert forced | {"valid"} == set(PRECEDENCE)
+
+
+def test_signs_and_verifies_from_a_thread_that_runs_an_event_loop(pki: Pki) -> None:
+    """A caller inside a running asyncio loop (a browser-driving test, an async server)
+    still gets its answer: asyncio.run alone would refuse."""
+
+    async def inside_a_loop() -> SignatureReport:
+        return only(verify_pdf(sign(pki, make_pdf()), pki.trust(), now=pki.now))
+
+    assert asyncio.run(inside_a_loop()).status == "valid"

@@ -1,22 +1,57 @@
 // Who is using this page: the session check, the login form, QR pairing, logout.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, currentUser, login, logout, onSessionEnded, pairDevice } from '../lib/api.js';
 import { hasChosenLang, setLang, t, useLang } from '../lib/i18n.js';
 import { currentPath, navigate } from '../lib/router.js';
+import { adoptUser, forgetUserData } from '../lib/userData.js';
 import { Button, ErrorText, Field, LangSwitch, Loading, whenLanguageChosen } from './ui.jsx';
 
 function adoptLanguage(user) {
   if (user?.language && !hasChosenLang()) setLang(user.language, { remember: false });
 }
 
+// The person whose session ended while this page was open (a 401, a refused socket). The
+// page still holds what it showed them (images the browser keeps by address, the modules'
+// memory): someone else logging in here gets a freshly loaded page.
+let endedUserId = null;
+
+/** Should this login reload the page? Yes for anyone but the person whose session ended here. */
+function needsFreshPage(user) {
+  return endedUserId !== null && user && user.id !== endedUserId;
+}
+
+/** Start again from the face's first screen, with nothing of the previous person in memory. */
+function reloadPage() {
+  history.replaceState(null, '', location.pathname);
+  location.reload();
+}
+
 /**
  * Renders children(user, logout) once someone allowed here is logged in; otherwise the
  * login form. `#/pair/<token>` logs this device in with a QR pairing token.
+ *
+ * What the device keeps for a user (lib/userData.js) is theirs only: other users' caches
+ * are deleted when someone logs in or the page loads, and every user's when nobody is
+ * logged in any more (logout, the server saying there is no session, a 401). A logout
+ * reloads the page.
  */
 export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) {
   useLang();
   const [user, setUser] = useState(undefined);
   const [error, setError] = useState(null);
+  const userRef = useRef(user);
+  userRef.current = user;
+
+  // Someone logged in through this page (the form, or a QR card).
+  const signedIn = (next) => {
+    if (needsFreshPage(next)) {
+      reloadPage();
+      return;
+    }
+    endedUserId = null;
+    adoptUser(next.id);
+    setUser(next);
+  };
 
   useEffect(() => {
     let live = true;
@@ -27,7 +62,9 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
           try {
             const paired = await pairDevice(path[1], pairLabel || t('auth.device_label'));
             navigate('', { replace: true });
-            if (live) setUser(paired);
+            // Whether the delegate must confirm this tablet before voting: /api/me tells.
+            currentUser().catch(() => {});
+            if (live) signedIn(paired);
             return;
           } catch (err) {
             navigate('', { replace: true });
@@ -35,8 +72,12 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
           }
         }
         const me = await currentUser();
+        // The server answered: with nobody logged in, nothing of anyone stays on the device.
+        if (me) adoptUser(me.id);
+        else forgetUserData();
         if (live) setUser(me);
       } catch (err) {
+        // The server could not be asked (offline): what is kept stays until it can.
         if (live) {
           setError(err);
           setUser(null);
@@ -44,7 +85,11 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
       }
     };
     start();
-    const off = onSessionEnded(() => setUser(null));
+    const off = onSessionEnded(() => {
+      if (userRef.current) endedUserId = userRef.current.id;
+      setUser(null);
+      forgetUserData();
+    });
     return () => {
       live = false;
       off();
@@ -64,15 +109,16 @@ export function AuthGate({ appName, allow, pairLabel, usernameHint, children }) 
   const doLogout = async () => {
     try {
       await logout();
-    } finally {
-      setUser(null);
-      navigate('', { replace: true });
+    } catch {
+      // Logged out or not on the server (e.g. no network), this device forgets the person.
     }
+    await forgetUserData();
+    reloadPage();
   };
 
   if (user === undefined) return <Loading />;
   if (!user) {
-    return <LoginScreen appName={appName} initialError={error} usernameHint={usernameHint} onLogin={setUser} />;
+    return <LoginScreen appName={appName} initialError={error} usernameHint={usernameHint} onLogin={signedIn} />;
   }
   if (allow && !allow(user)) {
     return (

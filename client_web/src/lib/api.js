@@ -91,7 +91,8 @@ async function request(method, target, body) {
       setCsrfToken(me.csrf_token);
       return send(method, target, body);
     }
-    if (err.status === 401 && !SESSION_PATHS.has(target)) announceSessionEnded();
+    // A wrong password when confirming a tablet is a 401 too, but the session is still there.
+    if (err.status === 401 && !SESSION_PATHS.has(target) && err.code !== 'invalid_password') announceSessionEnded();
     throw err;
   }
 }
@@ -110,14 +111,30 @@ export async function call(operationId, { params = {}, query = undefined, body =
   return request(method, target, WITH_BODY.has(method) ? (body ?? {}) : body);
 }
 
-/** The logged-in user, or null when there is no session. */
+// May this session vote? true (a password login, or a paired tablet its user confirmed),
+// false (a tablet someone else paired, not confirmed yet), null (not known: ask /api/me).
+let deviceConfirmed = null;
+
+/** Whether this device may cast ballots: true, false, or null when not known yet. */
+export function isDeviceConfirmed() {
+  return deviceConfirmed;
+}
+
+/**
+ * The logged-in user, or null for a visitor (getCurrentUser answers 200 with `user: null`;
+ * an older server's 401 means the same). Also learns `device_confirmed`.
+ */
 export async function currentUser() {
   try {
     const data = await sendOperation('getCurrentUser');
     setCsrfToken(data.csrf_token);
-    return data.user;
+    deviceConfirmed = data.user ? data.device_confirmed !== false : null;
+    return data.user ?? null;
   } catch (err) {
-    if (err.status === 401) return null;
+    if (err.status === 401) {
+      deviceConfirmed = null;
+      return null;
+    }
     throw err;
   }
 }
@@ -125,13 +142,30 @@ export async function currentUser() {
 export async function login(username, password) {
   const data = await sendOperation('login', { username, password });
   setCsrfToken(data.csrf_token);
+  // A password login needs no confirmation.
+  deviceConfirmed = true;
   return data.user;
 }
 
 export async function pairDevice(token, label) {
   const data = await sendOperation('pairDevice', { token, label });
   setCsrfToken(data.csrf_token);
+  // Whether the tablet still needs its user's confirmation is asked from /api/me when it
+  // matters (the ballot): the pairing answer does not tell a token of someone else's.
+  deviceConfirmed = null;
   return data.user;
+}
+
+/** `confirmDevice`: the user's own password confirms this paired tablet is theirs. */
+export async function confirmDevice(password) {
+  const data = await call('confirmDevice', { body: { password } });
+  if (data?.confirmed) deviceConfirmed = true;
+  return data;
+}
+
+/** The server refused a ballot with `device_not_confirmed`: remember it. */
+export function noteDeviceNotConfirmed() {
+  deviceConfirmed = false;
 }
 
 export async function logout() {
@@ -139,6 +173,7 @@ export async function logout() {
     await sendOperation('logout', {});
   } finally {
     setCsrfToken(null);
+    deviceConfirmed = null;
   }
 }
 

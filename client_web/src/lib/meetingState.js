@@ -115,7 +115,11 @@ const reducers = {
       votes: {
         ...state.votes,
         open_motion_id: state.votes.open_motion_id === data.motion_id ? null : state.votes.open_motion_id,
-        motions: upsertMotion(state.votes.motions, { ...motion, result: data.result ?? motion.result }),
+        motions: upsertMotion(state.votes.motions, {
+          ...motion,
+          result: data.result ?? motion.result,
+          audit_hash: data.audit?.hash ?? motion.audit_hash,
+        }),
       },
     };
   },

@@ -101,11 +101,46 @@ export function ballotReady(motion, draft) {
   return CHOICES.includes(draft?.choice);
 }
 
-/** The castVote body for a draft ballot. */
-export function ballotBody(motion, draft) {
+/** The castVote body for a draft ballot, before padding. */
+function bareBallot(motion, draft) {
   if (motion.kind === 'confidence') return { ratings: { ...(draft?.ratings || {}) } };
   if (motion.kind === 'election') return { choices: [...(draft?.choices || [])] };
   return { choice: draft?.choice };
+}
+
+/**
+ * The longest ballot this motion can have: "abstain" for a resolution, every person rated
+ * with the longest rating word for a confidence vote, as many candidates as allowed with
+ * the largest ids (the most digits) for an election.
+ */
+export function longestBallot(motion) {
+  const options = motion.options || [];
+  if (motion.kind === 'confidence') {
+    const longest = RATINGS.reduce((a, b) => (b.length > a.length ? b : a));
+    return { ratings: Object.fromEntries(options.map((o) => [String(o.id), longest])) };
+  }
+  if (motion.kind === 'election') {
+    // Ids are whole numbers: the largest are the longest written out.
+    const ids = options.map((o) => o.id).sort((a, b) => b - a);
+    return { choices: ids.slice(0, Math.max(0, motion.max_choices || 1)) };
+  }
+  return { choice: CHOICES.reduce((a, b) => (b.length > a.length ? b : a)) };
+}
+
+/** castVote's `pad` is at most this many spaces (the server refuses more). */
+export const MAX_PAD = 4096;
+
+/**
+ * The castVote body for a draft ballot, padded with spaces (`pad`, which the server
+ * ignores) to the length of the motion's longest ballot: whatever is chosen, every ballot
+ * of a motion is sent at one length, so its size on the wire tells nothing about it.
+ */
+export function ballotBody(motion, draft) {
+  const body = { ...bareBallot(motion, draft), pad: '' };
+  const target = JSON.stringify({ ...longestBallot(motion), pad: '' }).length;
+  const missing = target - JSON.stringify(body).length;
+  if (missing > 0) body.pad = ' '.repeat(Math.min(missing, MAX_PAD));
+  return body;
 }
 
 /** Toggle a candidate in an election draft, never beyond max_choices. */

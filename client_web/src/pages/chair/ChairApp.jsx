@@ -1,4 +1,5 @@
 // The chair console: drive the agenda, watch attendance and quorum, run the speakers' queue.
+import { useEffect, useState } from 'preact/hooks';
 import { AuthGate } from '../../components/auth.jsx';
 import {
   AgendaList,
@@ -12,9 +13,10 @@ import {
 } from '../../components/meeting.jsx';
 import { Badge, Button, Card, ConnectionBanner, ErrorText, Icon, Loading, TopBar } from '../../components/ui.jsx';
 import { call } from '../../lib/api.js';
-import { formatDuration } from '../../lib/format.js';
+import { formatDuration, formatTime } from '../../lib/format.js';
 import { useAction } from '../../lib/hooks.js';
 import { t, useLang } from '../../lib/i18n.js';
+import { useMeetingMessages } from '../../lib/notices.js';
 import { navigate, useRoute } from '../../lib/router.js';
 import { useMeeting } from '../../lib/useMeeting.js';
 import { motionNotice, Motions } from './Motions.jsx';
@@ -60,6 +62,7 @@ function ChairConsole({ meetingId, user, logout }) {
         {error && <ErrorText error={{ message: error.message || t('errors.join_failed') }} />}
         {!error && !state && <Loading label={t('sync.joining')} />}
         {state && !state.me.can_chair && <ErrorText error={{ message: t('chair.not_chair') }} />}
+        {state && state.me.can_chair && <ElectorateChanges initial={state.electorate} />}
         {state && state.me.can_chair && (
           <div class="chair-grid">
             <div class="chair-col" role="region" tabIndex={0} aria-label={t('agenda.title')}>
@@ -73,6 +76,40 @@ function ChairConsole({ meetingId, user, logout }) {
           </div>
         )}
       </main>
+    </div>
+  );
+}
+
+/** What changed in the list of delegates while the session is in progress (the electorate
+ * is frozen: only the administrator can change it, and the chair must see every change). */
+function ElectorateChanges({ initial }) {
+  useLang();
+  const [changes, setChanges] = useState(initial?.changes || []);
+  useEffect(() => setChanges(initial?.changes || []), [initial]);
+  useMeetingMessages((name, data) => {
+    if (name === 'electorate.changed') setChanges((list) => [...list, { ...data, at: new Date().toISOString() }]);
+  });
+  if (!changes.length) return null;
+  const describe = (c) => {
+    const before = c.before || {};
+    const after = c.after || {};
+    const was = Boolean(before.active && before.is_member);
+    const is = Boolean(after.active && after.is_member);
+    if (!was && is) return t('chair.electorate_added', { name: c.full_name, seat: after.seat ?? '–' });
+    if (was && !is) return t('chair.electorate_removed', { name: c.full_name });
+    return t('chair.electorate_seat', { name: c.full_name, before: before.seat ?? '–', after: after.seat ?? '–' });
+  };
+  return (
+    <div class="notice notice-warning" role="alert" id="electorate-changes">
+      <strong>{t('chair.electorate_title')}</strong>
+      <ul>
+        {changes.map((c, n) => (
+          <li key={n}>
+            {describe(c)} <span class="muted-text">{t('chair.electorate_at', { time: formatTime(c.at) })}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="muted-text">{t('chair.electorate_note')}</p>
     </div>
   );
 }

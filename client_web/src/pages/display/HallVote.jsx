@@ -37,6 +37,11 @@ export function HallVoteInProgress({ motion }) {
   );
 }
 
+/** The first 16 hex digits of a hash in groups of four: short enough to note down. */
+function groupHash(hash) {
+  return hash.slice(0, 16).match(/.{4}/g).join(' ');
+}
+
 export function HallVoteResult({ state, motion }) {
   useLang();
   const r = motion.result;
@@ -100,6 +105,11 @@ export function HallVoteResult({ state, motion }) {
       <p class="hall-result-note">
         {t('votes.of_members', { members: r.members })} {t('votes.present_count', { present: r.present, members: r.members })}
       </p>
+      {motion.audit_hash && (
+        <p class="hall-audit" data-audit-hash={motion.audit_hash}>
+          {t('votes.audit_hash')} <code>{groupHash(motion.audit_hash)}</code>
+        </p>
+      )}
     </section>
   );
 }

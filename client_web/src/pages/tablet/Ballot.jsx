@@ -1,11 +1,14 @@
 // The tablet's ballot: full screen while a vote is open (members only). Three large buttons
 // with the council's words (or the ratings of a confidence vote, or the candidates of an
 // election), a confirmation, the countdown, "recorded" only once castVote has answered, a
-// change of vote where the motion allows it, and the result when the vote closes.
+// change of vote where the motion allows it, and the result when the vote closes. A tablet
+// the secretariat paired for its delegate casts no ballot until the delegate confirms it
+// with their own password (`confirmDevice`): asked for here, before or when a ballot is
+// refused with `device_not_confirmed`, and the ballot waiting is then sent with one tap.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Button, ErrorText, Icon } from '../../components/ui.jsx';
+import { Button, ErrorText, Field, Icon } from '../../components/ui.jsx';
 import { choiceLabel, Countdown, ResultView } from '../../components/votes.jsx';
-import { call } from '../../lib/api.js';
+import { call, confirmDevice, currentUser, isDeviceConfirmed, noteDeviceNotConfirmed } from '../../lib/api.js';
 import { useAction } from '../../lib/hooks.js';
 import { trapFocus } from '../../lib/modalFocus.js';
 import { t, useLang } from '../../lib/i18n.js';
@@ -100,10 +103,26 @@ function BallotScreen({ state, motion, onHide }) {
   const me = state.attendance?.entries?.find((e) => e.user_id === state.me.user_id);
   const checkedIn = !me || PRESENT.includes(me.state);
   const choosing = !recorded || changing;
+  // This tablet: 'ok' (may vote), 'needed' (paired by someone else, not confirmed yet), or
+  // 'confirmed' (just now, by the delegate's password).
+  const [device, setDevice] = useState(() => (isDeviceConfirmed() === false ? 'needed' : 'ok'));
+  useEffect(() => {
+    // Not known after a QR pairing: /api/me says (device_confirmed).
+    if (isDeviceConfirmed() !== null) return undefined;
+    let live = true;
+    currentUser()
+      .then(() => live && isDeviceConfirmed() === false && setDevice('needed'))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  const askDevice = device === 'needed' && choosing;
   const sheet = useRef(null);
   // Each step puts focus where the next thing to read or do is: the question on the
-  // confirmation, the chosen button when choosing again, the "recorded" note after sending.
-  const step = confirming ? 'confirm' : choosing ? 'choose' : 'recorded';
+  // confirmation, the chosen button when choosing again, the "recorded" note after sending,
+  // the password when the tablet must be confirmed first.
+  const step = askDevice ? 'device' : confirming ? 'confirm' : choosing ? 'choose' : 'recorded';
   const lastStep = useRef(step);
   useEffect(() => {
     if (lastStep.current === step) return;
@@ -112,6 +131,7 @@ function BallotScreen({ state, motion, onHide }) {
     if (!root) return;
     let target = null;
     if (step === 'confirm') target = root.querySelector('#ballot-confirm-text');
+    else if (step === 'device') target = root.querySelector('#device-password');
     else if (step === 'recorded') target = root.querySelector('.vote-recorded');
     else {
       // The choice just made (choosing again), else the recorded one (changing the vote).
@@ -125,7 +145,17 @@ function BallotScreen({ state, motion, onHide }) {
 
   const send = async () => {
     const body = ballotBody(motion, draft);
-    const answer = await run(() => call('castVote', { params: { motion_id: motion.id }, body }));
+    const answer = await run(async () => {
+      try {
+        return await call('castVote', { params: { motion_id: motion.id }, body });
+      } catch (err) {
+        if (err.code !== 'device_not_confirmed') throw err;
+        // Not an error to show: the prompt explains, and the ballot waits for it.
+        noteDeviceNotConfirmed();
+        setDevice('needed');
+        return undefined;
+      }
+    });
     // On an error the confirmation stays, with the server's words: one tap sends again.
     if (answer?.recorded) {
       setAcked(answer.my_vote);
@@ -187,12 +217,24 @@ function BallotScreen({ state, motion, onHide }) {
         </div>
       )}
 
+      {device === 'confirmed' && choosing && (
+        <p class="device-confirmed" role="status">
+          <Icon name="check" />
+          <span>{confirming ? t('votes.device_done_send', { send: t('votes.confirm') }) : t('votes.device_done')}</span>
+        </p>
+      )}
+
+      {askDevice && !confirming && <DeviceConfirm onConfirmed={() => setDevice('confirmed')} />}
+
       {choosing && confirming && (
         <div class="ballot-confirm" role="group" aria-labelledby="ballot-confirm-text">
           <p class="ballot-confirm-text" id="ballot-confirm-text" tabIndex={-1}>
             {motion.kind === 'resolution' ? t('votes.confirm_title', { choice: choiceLabel(state, draft?.choice) }) : t('votes.confirm_ballot')}
           </p>
           {motion.kind !== 'resolution' && <DraftSummary motion={motion} draft={draft} />}
+          {askDevice ? (
+            <DeviceConfirm onConfirmed={() => setDevice('confirmed')} />
+          ) : (
           <div class="button-row vote-confirm-buttons">
             <Button size="xl" disabled={busy} onClick={() => setConfirming(false)}>
               {t('votes.choose_again')}
@@ -201,10 +243,11 @@ function BallotScreen({ state, motion, onHide }) {
               {busy ? t('votes.sending') : t('votes.confirm')}
             </Button>
           </div>
+          )}
         </div>
       )}
 
-      {choosing && !confirming && motion.kind === 'resolution' && (
+      {choosing && !confirming && !askDevice && motion.kind === 'resolution' && (
         <div class="ballot-buttons">
           {CHOICES.map((choice) => (
             <button
@@ -221,10 +264,10 @@ function BallotScreen({ state, motion, onHide }) {
         </div>
       )}
 
-      {choosing && !confirming && motion.kind === 'confidence' && (
+      {choosing && !confirming && !askDevice && motion.kind === 'confidence' && (
         <ConfidenceForm motion={motion} draft={draft} setDraft={setDraft} onSend={() => setConfirming(true)} />
       )}
-      {choosing && !confirming && motion.kind === 'election' && (
+      {choosing && !confirming && !askDevice && motion.kind === 'election' && (
         <ElectionForm motion={motion} draft={draft} setDraft={setDraft} onSend={() => setConfirming(true)} />
       )}
       {choosing && recorded && !confirming && (
@@ -234,6 +277,60 @@ function BallotScreen({ state, motion, onHide }) {
       )}
       <ErrorText error={error} />
     </Overlay>
+  );
+}
+
+/**
+ * The delegate confirms, with their own password, that this tablet (paired for them by the
+ * secretariat) is theirs; a wrong password shows the server's words.
+ */
+function DeviceConfirm({ onConfirmed }) {
+  useLang();
+  const [password, setPassword] = useState('');
+  const [run, busy, error, setError] = useAction();
+  const input = useRef(null);
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!password) {
+      setError({ message: t('votes.device_fill') });
+      input.current?.focus();
+      return;
+    }
+    const answer = await run(() => confirmDevice(password));
+    if (answer?.confirmed) {
+      onConfirmed();
+      return;
+    }
+    // The server's words are shown; the password is typed again.
+    setPassword('');
+    input.current?.focus();
+  };
+  return (
+    <form class="device-confirm" onSubmit={submit} noValidate aria-labelledby="device-confirm-title">
+      <h3 class="device-confirm-title" id="device-confirm-title">
+        <Icon name="lock" />
+        {t('votes.device_title')}
+      </h3>
+      <p class="device-confirm-text" id="device-confirm-text">
+        {t('votes.device_text')}
+      </p>
+      <Field label={t('votes.device_password')} id="device-password">
+        <input
+          id="device-password"
+          ref={input}
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          aria-describedby="device-confirm-text"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </Field>
+      <ErrorText error={error} />
+      <Button kind="primary" size="xl" type="submit" busy={busy} class="btn-block">
+        {busy ? t('votes.device_confirming') : t('votes.device_confirm')}
+      </Button>
+    </form>
   );
 }
 

@@ -55,24 +55,24 @@ export function DocumentList({ state, meetingId }) {
           </div>
         ))
       )}
-      <OfflineDownload documents={state.documents} />
+      <OfflineDownload documents={state.documents} userId={state.me?.user_id} />
     </Card>
   );
 }
 
 /** Keep the session's documents on this tablet for reading without a network. */
-function OfflineDownload({ documents }) {
+function OfflineDownload({ documents, userId }) {
   useLang();
   const [progress, setProgress] = useState(null);
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   const docs = offlineDocuments(documents);
-  if (!offlineSupported() || docs.length === 0) return null;
+  if (!offlineSupported() || docs.length === 0 || !Number.isInteger(userId)) return null;
   const start = async () => {
     setError(null);
     setResult(null);
     try {
-      const answer = await downloadForOffline(docs, (done, total) => setProgress({ done, total }));
+      const answer = await downloadForOffline(docs, userId, (done, total) => setProgress({ done, total }));
       setResult(answer);
     } catch (err) {
       setError({ message: t('reader.offline_failed') });

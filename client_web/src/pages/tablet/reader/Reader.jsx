@@ -15,6 +15,7 @@ import { navigate } from '../../../lib/router.js';
 import { useMeeting } from '../../../lib/useMeeting.js';
 import { AnnotationLayer, CarriedLegend, ConflictDialog, NoteDialog, ToolBar, useAnnotations } from './annotate.jsx';
 import { clampZoom, imageRequest, mostVisible, pageImageUrl, stepZoom, THUMB_WIDTH } from './geometry.js';
+import { usePageSource } from './pageSource.js';
 import { MyNotesPanel, OutlinePanel, SearchPanel, ThumbnailsPanel } from './panels.jsx';
 
 /** Where the next reader opened should go: {documentId, page, rects} (search, my notes). */
@@ -397,8 +398,13 @@ function ReaderBody({ doc, state, status, meetingId, user, settled, onFirstPage 
 /** One page: a sheet of the page's proportions, its image, and the overlay in PDF points. */
 function PageSheet({ doc, page, width, image, load, sheetRef, hits, notes, onShown }) {
   const height = Math.round((width * page.height) / page.width);
-  const wanted = load ? pageImageUrl(doc.id, page.number, image) : null;
   const [shown, setShown] = useState(null);
+  // A confidential page is this reader's own copy, fetched apart (pageSource.js).
+  const source = usePageSource(load ? pageImageUrl(doc.id, page.number, image) : null, doc.confidential, shown);
+  const wanted = source.src;
+  useEffect(() => {
+    if (source.failed) onShown?.();
+  }, [source.failed]);
   const ref = useCallback((el) => sheetRef(page.number, el), [sheetRef, page.number]);
   return (
     <div

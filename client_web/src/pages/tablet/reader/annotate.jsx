@@ -274,7 +274,8 @@ export function useAnnotations(doc, user, active = true, status = null) {
   };
 
   const loadWords = (page) => {
-    if (words.has(page) || loadingWords.current.has(page)) return;
+    // A page's text follows the download rule: none for a document that cannot be downloaded.
+    if (!doc.downloadable || words.has(page) || loadingWords.current.has(page)) return;
     loadingWords.current.add(page);
     call('getDocumentPageText', { params: { document_id: doc.id, page } })
       .then((data) => setWords((prev) => new Map(prev).set(page, data.words)))

@@ -1,10 +1,10 @@
 // "Download for offline reading": the session's published documents (their details and
 // every page at the widths this tablet shows them, landscape and portrait) go into the
-// cache that public/sw.js serves from. Confidential documents are never kept.
+// reader's own cache (lib/userData.js, one per user, deleted at logout), which
+// public/sw.js serves from. Confidential documents are never kept.
 import { apiUrl } from '../../../lib/operations.js';
+import { announceUserToWorker, userCacheName } from '../../../lib/userData.js';
 import { dprStep, pageImageUrl, THUMB_WIDTH, widthBucket } from './geometry.js';
-
-export const CACHE = 'council-pages-v1';
 
 export function offlineSupported() {
   return Boolean(globalThis.isSecureContext && globalThis.navigator?.serviceWorker && globalThis.caches);
@@ -36,11 +36,16 @@ export function offlineUrls(documents, widths, dpr) {
   return urls;
 }
 
-/** Register the worker, then fetch and keep every address; onProgress(done, total). */
-export async function downloadForOffline(documents, onProgress) {
+/**
+ * Register the worker and tell it who reads, then fetch and keep every address in the
+ * cache of `userId`; onProgress(done, total).
+ */
+export async function downloadForOffline(documents, userId, onProgress) {
+  if (!Number.isInteger(userId)) throw new Error('downloadForOffline: no user');
   await navigator.serviceWorker.register('/sw.js', { scope: '/' });
   await navigator.serviceWorker.ready;
-  const cache = await caches.open(CACHE);
+  await announceUserToWorker(userId);
+  const cache = await caches.open(userCacheName(userId));
   const urls = offlineUrls(documents, screenWidths(), globalThis.devicePixelRatio || 1);
   const details = new Set(offlineDocuments(documents).map(documentUrl));
   let done = 0;

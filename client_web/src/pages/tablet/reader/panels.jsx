@@ -1,5 +1,5 @@
 // The reader's side panel: page thumbnails, the outline, search, and my notes.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Button, EmptyState, ErrorText, Loading } from '../../../components/ui.jsx';
 import { call } from '../../../lib/api.js';
 import { useAction, useLoad } from '../../../lib/hooks.js';
@@ -7,6 +7,7 @@ import { t, useLang } from '../../../lib/i18n.js';
 import { useMeetingMessages } from '../../../lib/notices.js';
 import { ANNOTATION_NOTICES, applyToList } from './annotationSync.js';
 import { dprStep, pageImageUrl } from './geometry.js';
+import { useNearView, usePageSource } from './pageSource.js';
 import { Icon } from './icons.jsx';
 
 export function ThumbnailsPanel({ doc, current, onPick, dpr, thumbWidth }) {
@@ -25,7 +26,7 @@ export function ThumbnailsPanel({ doc, current, onPick, dpr, thumbWidth }) {
               aria-label={t('reader.go_to_page', { page: p.label || p.number })}
               onClick={() => onPick(p.number)}
             >
-              <img src={pageImageUrl(doc.id, p.number, image)} alt="" loading="lazy" width={thumbWidth} height={Math.round((thumbWidth * p.height) / p.width)} />
+              <Thumbnail url={pageImageUrl(doc.id, p.number, image)} confidential={doc.confidential} width={thumbWidth} height={Math.round((thumbWidth * p.height) / p.width)} />
               <span>{p.label || p.number}</span>
             </button>
           </li>
@@ -33,6 +34,15 @@ export function ThumbnailsPanel({ doc, current, onPick, dpr, thumbWidth }) {
       </ol>
     </>
   );
+}
+
+/** A page's thumbnail, loaded as it nears the view (a confidential one as its reader's own copy). */
+function Thumbnail({ url, confidential, width, height }) {
+  const ref = useRef(null);
+  const near = useNearView(ref, confidential);
+  const { src } = usePageSource(near ? url : null, confidential);
+  if (!confidential) return <img src={url} alt="" loading="lazy" width={width} height={height} />;
+  return <img ref={ref} src={src || undefined} alt="" width={width} height={height} />;
 }
 
 export function OutlinePanel({ outline, current, onPick }) {
@@ -76,7 +86,9 @@ function Snippet({ text, highlights }) {
 export function SearchPanel({ meetingId, doc, onPick }) {
   useLang();
   const [q, setQ] = useState('');
-  const [scope, setScope] = useState('document');
+  // Only documents that may be downloaded are searched: a confidential one offers the session.
+  const scopes = doc.downloadable ? ['document', 'session'] : ['session'];
+  const [scope, setScope] = useState(scopes[0]);
   const [answer, setAnswer] = useState(null);
   const [run, busy, error] = useAction();
   const search = async (e) => {
@@ -97,7 +109,7 @@ export function SearchPanel({ meetingId, doc, onPick }) {
         <input id="reader-search" type="search" value={q} placeholder={t('reader.search_placeholder')} onInput={(e) => setQ(e.currentTarget.value)} />
         <fieldset class="search-scope">
           <legend class="sr-only">{t('reader.search_where')}</legend>
-          {['document', 'session'].map((s) => (
+          {scopes.map((s) => (
             <label key={s} class={`scope-option${scope === s ? ' is-active' : ''}`}>
               <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
               <span>{t(`reader.scope_${s}`)}</span>

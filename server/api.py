@@ -242,7 +242,7 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER, "")
-    if not expected or not hmac.compare_digest(str(expected), sent):
+    if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         raise Forbidden("csrf_failed")
 
 

@@ -195,6 +195,6 @@ def metrics() -> Response:
     token = current_app.config.get("METRICS_TOKEN")
     sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     allowed = request.remote_addr in current_app.config.get("METRICS_ALLOW", [])
-    if not (allowed or (token and hmac.compare_digest(sent, token))):
+    if not (allowed or (token and hmac.compare_digest(sent.encode(), token.encode()))):
         abort(404)
     return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)

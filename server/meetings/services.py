@@ -402,7 +402,10 @@ def hall_code_is_valid(meeting_id: int, code: str, at: float | None = None) -> b
     """True for the current code and the one before it (a scan may take a few seconds)."""
     now = time.time() if at is None else at
     window = int(now // HALL_CODE_PERIOD)
-    return any(hmac.compare_digest(_code_for(meeting_id, w), code) for w in (window, window - 1))
+    sent = code.encode()
+    return any(
+        hmac.compare_digest(_code_for(meeting_id, w).encode(), sent) for w in (window, window - 1)
+    )
 
 
 def attendance_rows(meeting_id: int) -> dict[int, Attendance]:

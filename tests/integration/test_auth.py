@@ -165,6 +165,8 @@ def test_state_change_without_csrf_is_refused(login):
     response = secretary.post("/api/users", json=body)
     assert response.status_code == 403
     assert response.json["error"]["code"] == "csrf_failed"
+    garbled = secretary.post("/api/users", json=body, headers={"X-CSRF-Token": "mã-sai-é"})
+    assert (garbled.status_code, garbled.json["error"]["code"]) == (403, "csrf_failed")
     response = secretary.post("/api/users", json=body, headers={"X-CSRF-Token": token})
     assert response.status_code == 201
 

@@ -253,6 +253,9 @@ def test_hall_code_proves_presence(app, login, demo_meeting_id):
     assert (
         delegate.post(url, json={"code": "0000000000"}).json["error"]["code"] == "hall_code_invalid"
     )
+    # A code typed with Vietnamese letters is just wrong, not a server error (found by fuzzing).
+    typed = delegate.post(url, json={"code": "mã phòng họp"})
+    assert (typed.status_code, typed.json["error"]["code"]) == (422, "hall_code_invalid")
     assert delegate.get(f"/api/meetings/{demo_meeting_id}/hall-code").status_code == 403
     shown = login("display").get(f"/api/meetings/{demo_meeting_id}/hall-code").json
     assert shown["url"].endswith(f"#/checkin/{demo_meeting_id}/{shown['code']}")
